@@ -1,0 +1,36 @@
+//! Khabar: an offline-first news reader.
+//!
+//! The library holds everything below the window; `src/main.rs` is a thin
+//! binary. Modules, from the bottom up:
+//!
+//! | module | owns |
+//! |---|---|
+//! | [`model`] | typed ids, feeds, items, parsed (`Incoming*`) shapes |
+//! | [`error`] | typed errors |
+//! | [`dates`] | lenient feed date parsing |
+//! | [`fetch`] | the HTTP client, caps, per-host limits, charset, address guard |
+//! | [`parse`] | bytes -> parsed feed (feed-rs, contained) |
+//! | [`schedule`] | when a feed is next due (pure) |
+//! | [`store`] | SQLite: schema, migrations, reads and writes |
+//! | [`poller`] | one poll: fetch, parse, store, report progress |
+//! | [`discover`] | subscribing by feed or site URL |
+//! | [`opml`] | OPML import and export |
+//! | [`serve`] | a loopback HTTP server for the demo, tests and benchmarks |
+//!
+//! Dependencies flow one way: `model` depends on nothing; `poller` is the only
+//! module that combines fetch, parse, schedule and store. No module here
+//! names egui or eframe.
+
+#![warn(missing_docs)]
+
+pub mod dates;
+pub mod discover;
+pub mod error;
+pub mod fetch;
+pub mod model;
+pub mod opml;
+pub mod parse;
+pub mod poller;
+pub mod schedule;
+pub mod serve;
+pub mod store;

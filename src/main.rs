@@ -1,0 +1,363 @@
+//! The `khabar` binary: argument parsing and start-up only. Each subcommand
+//! is a few lines over the library; errors become plain messages here, the
+//! only place `anyhow` is used.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use khabar::fetch::{FetchConfig, Fetcher};
+use khabar::model::{self, ItemId};
+use khabar::poller::{FeedResult, PollEvent, PollOptions, Poller};
+use khabar::store::{self, HeadlineFilter, Store};
+use khabar::{discover, opml, parse, schedule};
+
+/// Khabar: an offline-first news reader.
+#[derive(Parser, Debug)]
+#[command(name = "khabar", version, about, long_about = None)]
+struct Cli {
+    /// Folder for the database and article cache (default: the platform's data folder).
+    #[arg(long, global = true, env = "KHABAR_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Subscribe to a feed URL, or to a site URL whose page names its feeds.
+    Add {
+        /// Feed or site URL.
+        url: String,
+        /// Put the feed in this folder.
+        #[arg(long)]
+        folder: Option<String>,
+    },
+    /// Unsubscribe from a feed (by id or URL) and delete its articles.
+    Remove {
+        /// Feed id (see `khabar feeds`) or URL.
+        feed: String,
+    },
+    /// Import subscriptions from an OPML file.
+    Import {
+        /// The OPML file.
+        file: PathBuf,
+    },
+    /// Export subscriptions as OPML 2.0 to standard output.
+    Export,
+    /// List feeds with their last fetch, next check and error.
+    Feeds {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Poll the feeds that are due.
+    Poll {
+        /// Poll every feed, due or not.
+        #[arg(long)]
+        force: bool,
+        /// Do not fetch full article pages.
+        #[arg(long)]
+        no_articles: bool,
+    },
+    /// List headlines, newest first.
+    Headlines {
+        /// How many.
+        #[arg(long, default_value_t = 30)]
+        limit: usize,
+        /// Only those matching all these words.
+        #[arg(long)]
+        search: Option<String>,
+        /// Only unread ones.
+        #[arg(long)]
+        unread: bool,
+        /// Only this feed (id).
+        #[arg(long)]
+        feed: Option<i64>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one article.
+    Show {
+        /// Article id (see `khabar headlines`).
+        id: i64,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            // A closed pipe (`khabar export | head`) is not an error.
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("khabar: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let Some(command) = cli.command else {
+        // The window arrives with a later issue; until then, help.
+        use clap::CommandFactory as _;
+        Cli::command().print_help()?;
+        println!();
+        return Ok(ExitCode::SUCCESS);
+    };
+    let dir = store::data_dir(cli.data_dir.as_deref())?;
+    let mut store = Store::open_in_dir(&dir).with_context(|| format!("cannot open the store in {}", dir.display()))?;
+    match command {
+        Command::Add { url, folder } => add(&mut store, &url, folder.as_deref()),
+        Command::Remove { feed } => remove(&mut store, &feed),
+        Command::Import { file } => import(&store, &file),
+        Command::Export => {
+            let feeds = store.feeds()?;
+            let mut out = std::io::stdout().lock();
+            out.write_all(opml::export(&feeds, &chrono::Utc::now().to_rfc2822()).as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Feeds { json } => feeds(&store, json),
+        Command::Poll { force, no_articles: _ } => poll(store, force),
+        Command::Headlines {
+            limit,
+            search,
+            unread,
+            feed,
+            json,
+        } => headlines(
+            &store,
+            &HeadlineFilter {
+                limit,
+                search,
+                unread_only: unread,
+                feed: feed.map(model::FeedId),
+                ..Default::default()
+            },
+            json,
+        ),
+        Command::Show { id, format } => show(&store, ItemId(id), format),
+    }
+}
+
+fn fetcher() -> Result<Fetcher> {
+    Ok(Fetcher::new(FetchConfig::default())?)
+}
+
+fn add(store: &mut Store, url: &str, folder: Option<&str>) -> Result<ExitCode> {
+    let fetcher = fetcher()?;
+    let rt = khabar::poller::runtime()?;
+    let sub = rt.block_on(discover::subscribe(&fetcher, store, url, folder))?;
+    println!(
+        "Subscribed to {} <{}>: {} articles (feed {})",
+        sub.title.as_deref().unwrap_or("(untitled)"),
+        sub.url,
+        sub.items,
+        sub.id
+    );
+    for alt in &sub.alternatives {
+        println!(
+            "  the site also offers {} <{}>",
+            alt.title.as_deref().unwrap_or("another feed"),
+            alt.url
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn remove(store: &mut Store, which: &str) -> Result<ExitCode> {
+    let feed = match which.parse::<i64>() {
+        Ok(id) => store.feed(model::FeedId(id))?,
+        Err(_) => store
+            .feed_by_url(which)?
+            .with_context(|| format!("no feed with the URL {which}"))?,
+    };
+    store.remove_feed(feed.id)?;
+    println!("Removed {} <{}>", feed.display_name(), feed.url);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(store: &Store, file: &std::path::Path) -> Result<ExitCode> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = khabar::fetch::charset::decode(&bytes, None).text;
+    let entries = opml::parse(&text).with_context(|| format!("cannot import {}", file.display()))?;
+    let (mut added, mut present, mut refused) = (0, 0, 0);
+    for e in &entries {
+        match khabar::fetch::guard::parse_http_url(&e.url) {
+            Err(err) => {
+                eprintln!("skipped {}: {err}", e.url);
+                refused += 1;
+            }
+            Ok(url) => match store.add_feed(url.as_str(), e.title.as_deref(), e.folder.as_deref()) {
+                Ok(_) => added += 1,
+                Err(khabar::error::StoreError::Duplicate(_)) => present += 1,
+                Err(err) => return Err(err.into()),
+            },
+        }
+    }
+    println!("Imported {added} feeds from {} ({present} already subscribed, {refused} skipped)", file.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn feeds(store: &Store, json: bool) -> Result<ExitCode> {
+    let feeds = store.feeds()?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&feeds)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if feeds.is_empty() {
+        println!("No feeds yet. Add one with `khabar add URL` or `khabar import FILE.opml`.");
+    }
+    let now = model::now();
+    for f in &feeds {
+        let last = f.last_fetch_at.map_or("never".to_string(), |t| ago(now, t));
+        let next = if f.gone {
+            "never (gone)".to_string()
+        } else if f.next_check_at <= now {
+            "due now".to_string()
+        } else {
+            format!("in {}", span(f.next_check_at - now))
+        };
+        println!(
+            "{:>4}  {}{}",
+            f.id,
+            f.display_name(),
+            f.folder.as_deref().map(|d| format!("  [{d}]")).unwrap_or_default()
+        );
+        println!("      {}", f.url);
+        println!("      last fetch {last}; next check {next}");
+        if let Some(err) = &f.last_error {
+            println!("      error ({} in a row): {err}", f.error_count);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn poll(store: Store, force: bool) -> Result<ExitCode> {
+    let mut poller = Poller::new(store, fetcher()?, schedule::Policy::default());
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} feeds {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut failures: Vec<String> = Vec::new();
+    let summary = poller.poll_blocking(&PollOptions { force }, &mut |ev| match ev {
+        PollEvent::Started { total } => bar.set_length(total as u64),
+        PollEvent::FeedDone { name, result, .. } => {
+            bar.inc(1);
+            if let FeedResult::Failed { error, .. } = &result {
+                failures.push(format!("{name}: {error}"));
+            } else if result == FeedResult::Gone {
+                failures.push(format!("{name}: gone for good (410); no longer checked"));
+            }
+            bar.set_message(name);
+        }
+        PollEvent::Finished(_) => bar.finish_and_clear(),
+    })?;
+    for f in &failures {
+        eprintln!("failed: {f}");
+    }
+    println!("{summary}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn headlines(store: &Store, filter: &HeadlineFilter, json: bool) -> Result<ExitCode> {
+    let rows = store.headlines(filter)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let now = model::now();
+    let mut out = std::io::stdout().lock();
+    for h in rows {
+        writeln!(
+            out,
+            "{:>7} {} {:<28.28} {:>4}  {}",
+            h.id,
+            if h.read { ' ' } else { '•' },
+            h.feed,
+            short_ago(now, h.published_ts),
+            h.title
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(store: &Store, id: ItemId, format: Format) -> Result<ExitCode> {
+    let item = store.item(id)?;
+    if format == Format::Json {
+        println!("{}", serde_json::to_string_pretty(&item)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", item.title)?;
+    writeln!(out)?;
+    let mut meta = vec![item.feed.clone()];
+    if let Some(a) = &item.author {
+        meta.push(a.clone());
+    }
+    meta.push(item.published.clone());
+    writeln!(out, "{}", meta.join(" · "))?;
+    if let Some(l) = &item.link {
+        writeln!(out, "{l}")?;
+    }
+    let body = item.content.as_deref().or(item.summary.as_deref()).unwrap_or("");
+    for para in html_paragraphs(body) {
+        writeln!(out)?;
+        writeln!(out, "{para}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Paragraphs of a feed's HTML, for the terminal.
+fn html_paragraphs(html: &str) -> Vec<String> {
+    let mut marked = html.to_string();
+    for tag in ["</p>", "<br>", "<br/>", "<br />", "</div>", "</li>", "</h1>", "</h2>", "</h3>", "</blockquote>"] {
+        marked = marked.replace(tag, "\n\n").replace(&tag.to_uppercase(), "\n\n");
+    }
+    parse::decode_entities(&parse::strip_tags(&marked))
+        .split("\n\n")
+        .map(parse::collapse_ws)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+fn span(secs: i64) -> String {
+    match secs {
+        s if s < 90 => format!("{s} s"),
+        s if s < 90 * 60 => format!("{} min", s / 60),
+        s if s < 36 * 3600 => format!("{} h", s / 3600),
+        s => format!("{} days", s / 86_400),
+    }
+}
+
+fn ago(now: i64, t: i64) -> String {
+    format!("{} ago", span((now - t).max(0)))
+}
+
+fn short_ago(now: i64, t: i64) -> String {
+    match (now - t).max(0) {
+        s if s < 3600 => format!("{}m", s / 60),
+        s if s < 86_400 => format!("{}h", s / 3600),
+        s => format!("{}d", s / 86_400),
+    }
+}

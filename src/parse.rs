@@ -1,0 +1,425 @@
+//! Bytes of a feed document -> [`IncomingFeed`].
+//!
+//! The bytes are decoded to UTF-8 first ([`crate::fetch::charset`]), the XML
+//! declaration is dropped (so feed-rs cannot re-decode UTF-8 text under a stale
+//! label, and never sees UTF-16, on which feed-rs 3.0 panics), characters XML
+//! forbids are removed, and nesting is bounded before feed-rs walks the
+//! document. Each document gets a fresh feed-rs parser, and any panic inside
+//! it is caught and returned as [`ParseError::Panicked`].
+//!
+//! Item identity is the feed's guid or id, else the link, else a hash of title
+//! and date. Links are resolved against the feed URL, and only http(s) links
+//! are kept.
+
+use std::cell::Cell;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
+
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use crate::dates;
+use crate::error::ParseError;
+use crate::fetch::charset;
+use crate::model::{IncomingFeed, IncomingItem};
+
+/// Deepest element nesting accepted. Real feeds nest fewer than 20 deep.
+pub const MAX_DEPTH: usize = 256;
+
+/// Decodes and parses a feed document fetched from `base_url`.
+pub fn parse_feed(
+    bytes: &[u8],
+    http_charset: Option<&str>,
+    base_url: Option<&Url>,
+) -> Result<IncomingFeed, ParseError> {
+    let decoded = charset::decode(bytes, http_charset);
+    parse_text(&decoded.text, base_url)
+}
+
+/// Parses a document that is already text.
+pub fn parse_text(text: &str, base_url: Option<&Url>) -> Result<IncomingFeed, ParseError> {
+    let prepared = prepare(text)?;
+    if prepared.starts_with('<') {
+        check_depth(&prepared)?;
+    }
+    let publisher_interval = syndication_interval(&prepared);
+    let feed = contained_parse(&prepared, base_url)?;
+    Ok(convert(feed, base_url, publisher_interval))
+}
+
+/// Strips what stops a lenient reader: BOM character, XML declaration,
+/// leading junk (a PHP warning), and C0 control characters.
+fn prepare(text: &str) -> Result<String, ParseError> {
+    let t = text.trim_start_matches('\u{FEFF}').trim_start();
+    if t.trim().is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let start = t.find(['<', '{']).ok_or(ParseError::NotAFeed)?;
+    let mut t = &t[start..];
+    if t.starts_with("<?xml") {
+        if let Some(end) = t.find("?>") {
+            t = t[end + 2..].trim_start();
+        }
+    }
+    let head: String = t.chars().take(512).collect::<String>().to_ascii_lowercase();
+    let first_tag = head
+        .split('<')
+        .find(|s| !s.is_empty() && !s.starts_with('!') && !s.starts_with('?'))
+        .unwrap_or("");
+    if head.starts_with("<!doctype html") || first_tag.starts_with("html") {
+        return Err(ParseError::Html);
+    }
+    Ok(t
+        .chars()
+        .filter(|&c| !(c < ' ' && c != '\t' && c != '\n' && c != '\r') && c != '\u{FFFE}' && c != '\u{FFFF}')
+        .collect())
+}
+
+/// Rejects documents nested deeper than [`MAX_DEPTH`] before any recursive
+/// walker sees them: a stack overflow aborts the process and cannot be caught.
+fn check_depth(text: &str) -> Result<(), ParseError> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let config = reader.config_mut();
+    config.check_end_names = false;
+    config.allow_unmatched_ends = true;
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(_)) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(ParseError::TooDeep(MAX_DEPTH));
+                }
+            }
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Eof) => return Ok(()),
+            Ok(_) => {}
+            // Syntax errors are for feed-rs to report in its own words.
+            Err(_) => return Ok(()),
+        }
+    }
+}
+
+thread_local! {
+    static QUIET_PANICS: Cell<bool> = const { Cell::new(false) };
+}
+
+fn install_quiet_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let default = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !QUIET_PANICS.with(Cell::get) {
+                default(info);
+            }
+        }));
+    });
+}
+
+fn contained_parse(text: &str, base_url: Option<&Url>) -> Result<feed_rs::model::Feed, ParseError> {
+    install_quiet_hook();
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(base_url.map(Url::as_str))
+        // Keep missing ids missing: we derive identity ourselves.
+        .id_generator(|_, _, _| String::new())
+        .timestamp_parser(dates::parse)
+        .sanitize_content(false)
+        .build();
+    QUIET_PANICS.with(|q| q.set(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(|| parser.parse(text.as_bytes())));
+    QUIET_PANICS.with(|q| q.set(false));
+    match result {
+        Ok(Ok(feed)) => Ok(feed),
+        Ok(Err(e)) => Err(map_feed_rs_error(e)),
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic".into());
+            Err(ParseError::Panicked(msg))
+        }
+    }
+}
+
+fn map_feed_rs_error(e: feed_rs::parser::ParseFeedError) -> ParseError {
+    use feed_rs::parser::{ParseErrorKind, ParseFeedError};
+    match e {
+        ParseFeedError::ParseError(ParseErrorKind::NoFeedRoot) => ParseError::NotAFeed,
+        other => ParseError::Malformed(other.to_string()),
+    }
+}
+
+/// `sy:updatePeriod` x `sy:updateFrequency`, as an interval in seconds.
+fn syndication_interval(text: &str) -> Option<i64> {
+    let period = tag_text(text, "updatePeriod")?;
+    let secs = match period.trim() {
+        "hourly" => 3600,
+        "daily" => 86_400,
+        "weekly" => 7 * 86_400,
+        "monthly" => 30 * 86_400,
+        "yearly" => 365 * 86_400,
+        _ => return None,
+    };
+    let freq = tag_text(text, "updateFrequency")
+        .and_then(|f| f.trim().parse::<i64>().ok())
+        .filter(|f| *f > 0)
+        .unwrap_or(1);
+    Some(secs / freq)
+}
+
+fn tag_text<'a>(text: &'a str, local: &str) -> Option<&'a str> {
+    let open = format!(":{local}>");
+    let i = text.find(&open)? + open.len();
+    let rest = &text[i..];
+    Some(&rest[..rest.find('<')?])
+}
+
+fn convert(feed: feed_rs::model::Feed, base: Option<&Url>, sy_interval: Option<i64>) -> IncomingFeed {
+    let site_url = feed
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .and_then(|l| resolve_link(&l.href, base));
+    let ttl = feed.ttl.map(|m| i64::from(m) * 60);
+    let publisher_interval = match (ttl, sy_interval) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    let items = feed
+        .entries
+        .into_iter()
+        .map(|e| convert_entry(e, base))
+        .collect();
+    IncomingFeed {
+        title: feed.title.map(|t| text_of(&t)).filter(|t| !t.is_empty()),
+        site_url,
+        language: feed.language,
+        publisher_interval,
+        items,
+    }
+}
+
+fn convert_entry(e: feed_rs::model::Entry, base: Option<&Url>) -> IncomingItem {
+    let title = e.title.as_ref().map(text_of).unwrap_or_default();
+    let link = e
+        .links
+        .iter()
+        .filter(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .chain(e.links.iter())
+        .find_map(|l| resolve_link(&l.href, base));
+    let published = e.published.or(e.updated).map(|d| d.timestamp());
+    let identity = if !e.id.trim().is_empty() {
+        e.id.trim().to_string()
+    } else if let Some(l) = &link {
+        l.clone()
+    } else {
+        let mut h = Sha256::new();
+        h.update(title.as_bytes());
+        h.update(b"\n");
+        h.update(published.map(|p| p.to_string()).unwrap_or_default().as_bytes());
+        h.update(b"\n");
+        h.update(e.summary.as_ref().map(|s| s.content.as_str()).unwrap_or("").as_bytes());
+        format!("sha256:{}", hex::encode(h.finalize()))
+    };
+    let author = Some(
+        e.authors
+            .iter()
+            .filter_map(|p| p.name.as_deref().map(str::trim))
+            .filter(|n| !n.is_empty())
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+    .filter(|a| !a.is_empty());
+    IncomingItem {
+        identity,
+        title,
+        link,
+        author,
+        published,
+        summary: e.summary.map(|s| s.content).filter(|s| !s.trim().is_empty()),
+        content: e.content.and_then(|c| c.body).filter(|s| !s.trim().is_empty()),
+        categories: e
+            .categories
+            .into_iter()
+            .map(|c| c.label.unwrap_or(c.term))
+            .filter(|c| !c.trim().is_empty())
+            .collect(),
+    }
+}
+
+/// Resolves `href` against `base`; keeps only http(s).
+pub fn resolve_link(href: &str, base: Option<&Url>) -> Option<String> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    let url = match Url::parse(href) {
+        Ok(u) => u,
+        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(href).ok()?,
+        Err(_) => return None,
+    };
+    matches!(url.scheme(), "http" | "https").then(|| url.to_string())
+}
+
+/// Plain text of a feed text construct: tags stripped, entities decoded,
+/// whitespace collapsed.
+fn text_of(t: &feed_rs::model::Text) -> String {
+    let raw = if t.content_type.subty() == "html" || t.content.contains('<') {
+        strip_tags(&t.content)
+    } else {
+        t.content.clone()
+    };
+    collapse_ws(&decode_entities(&raw))
+}
+
+/// Removes markup from a short HTML fragment (titles).
+pub fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Collapses runs of whitespace to one space and trims.
+pub fn collapse_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Decodes the character references common in titles.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest[1..].find(';').map(|e| e + 1).filter(|&e| e <= 12);
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                "ndash" => Some('–'),
+                "mdash" => Some('—'),
+                "lsquo" => Some('‘'),
+                "rsquo" => Some('’'),
+                "ldquo" => Some('“'),
+                "rdquo" => Some('”'),
+                "hellip" => Some('…'),
+                _ => {
+                    let num = name.strip_prefix('#')?;
+                    let v = match num.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => num.parse::<u32>().ok()?,
+                    };
+                    char::from_u32(v)
+                }
+            }?;
+            Some((c, e))
+        });
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("http://example.test/news/feed.xml").unwrap()
+    }
+
+    #[test]
+    fn rss_items_with_identity_fallbacks() {
+        let xml = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>T &amp; Co</title>
+          <link>http://example.test/</link><ttl>45</ttl>
+          <item><guid>g1</guid><title>One</title><link>/a/1</link><pubDate>Mon, 5 Feb 2024 14:30:00 PKT</pubDate></item>
+          <item><title>Two</title><link>http://example.test/a/2</link></item>
+          <item><title>Three</title><description>no link</description></item>
+        </channel></rss>"#;
+        let f = parse_text(xml, Some(&base())).unwrap();
+        assert_eq!(f.title.as_deref(), Some("T & Co"));
+        assert_eq!(f.publisher_interval, Some(45 * 60));
+        assert_eq!(f.items.len(), 3);
+        assert_eq!(f.items[0].identity, "g1");
+        assert_eq!(f.items[0].link.as_deref(), Some("http://example.test/a/1"));
+        assert_eq!(f.items[0].published, Some(1_707_125_400));
+        assert_eq!(f.items[1].identity, "http://example.test/a/2");
+        assert!(f.items[2].identity.starts_with("sha256:"));
+        assert_eq!(f.items[2].published, None);
+    }
+
+    #[test]
+    fn html_page_is_not_a_feed() {
+        let html = "<!DOCTYPE html><html><head><title>Login</title></head><body>Wifi</body></html>";
+        assert_eq!(parse_text(html, None), Err(ParseError::Html));
+        assert_eq!(parse_text("   \n", None), Err(ParseError::Empty));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_overflow() {
+        let xml = format!("<rss version=\"2.0\"><channel>{}{}</channel></rss>", "<x>".repeat(50_000), "</x>".repeat(50_000));
+        assert_eq!(parse_text(&xml, None), Err(ParseError::TooDeep(MAX_DEPTH)));
+    }
+
+    #[test]
+    fn utf16be_feed_parses_instead_of_panicking() {
+        // feed-rs 3.0 panics on UTF-16BE input with a BOM; we transcode first.
+        let s = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel><title>اردو</title><item><guid>1</guid><title>خبر</title></item></channel></rss>";
+        let mut bytes = vec![0xFE, 0xFF];
+        bytes.extend(s.encode_utf16().flat_map(|u| u.to_be_bytes()));
+        let f = parse_feed(&bytes, None, None).unwrap();
+        assert_eq!(f.title.as_deref(), Some("اردو"));
+        assert_eq!(f.items[0].title, "خبر");
+    }
+
+    #[test]
+    fn sy_update_period() {
+        let xml = r#"<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"><channel><title>x</title>
+          <sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency></channel></rss>"#;
+        assert_eq!(parse_text(xml, None).unwrap().publisher_interval, Some(1800));
+    }
+
+    #[test]
+    fn non_http_links_are_dropped() {
+        let xml = r#"<rss version="2.0"><channel><title>x</title>
+          <item><guid>a</guid><title>a</title><link>javascript:alert(1)</link></item>
+          <item><guid>b</guid><title>b</title><link>file:///etc/passwd</link></item></channel></rss>"#;
+        let f = parse_text(xml, Some(&base())).unwrap();
+        assert!(f.items.iter().all(|i| i.link.is_none()));
+    }
+
+    #[test]
+    fn entities_decode() {
+        assert_eq!(decode_entities("a &amp; b &#8217; &#x41; &bogus; &"), "a & b ’ A &bogus; &");
+    }
+}

@@ -1,0 +1,428 @@
+//! The poll: the one place that combines store, fetch, parse and schedule.
+//!
+//! [`Poller::poll`] takes the due feeds (all with `force`), fetches them
+//! concurrently through the shared [`Fetcher`] (which enforces the global and
+//! per-host limits), parses each document on the blocking pool, and applies
+//! each result to the store as it arrives, one transaction per feed. It owns
+//! the writing connection. Progress is reported through a callback, so the
+//! command line can draw a bar and the window can forward events over a
+//! channel and wake itself.
+//!
+//! Politeness rules applied here:
+//! - validators are sent back byte-exact; a 304 costs no parse and no item
+//!   write, only the feed's polling times;
+//! - a host that sent `Retry-After` is not asked again before then, by any
+//!   feed, across runs (the deadline is stored);
+//! - errors back off exponentially, with the reason kept on the feed;
+//! - 410 Gone stops polling the feed;
+//! - a 301/308 chain changes the stored URL only once the new URL served a
+//!   valid feed; 302/307 never do.
+
+use tokio::task::JoinSet;
+use url::Url;
+
+use crate::error::{FetchError, ParseError, StoreError};
+use crate::fetch::{self, AddressPolicy, Fetcher, Kind, Outcome, Validators};
+use crate::model::{self, Feed, FeedId, IncomingFeed, Timestamp};
+use crate::parse;
+use crate::schedule::{self, Policy};
+use crate::store::{FetchRecord, Store};
+
+/// Options of one poll.
+#[derive(Debug, Clone, Default)]
+pub struct PollOptions {
+    /// Poll every feed, due or not (gone feeds included).
+    pub force: bool,
+}
+
+/// How one feed's poll ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeedResult {
+    /// A document was fetched and stored.
+    Fetched {
+        /// Items new to the store.
+        new_items: usize,
+    },
+    /// 304 Not Modified.
+    NotModified,
+    /// The host asked us to wait; not counted as an error.
+    Deferred {
+        /// Until when.
+        until: Timestamp,
+    },
+    /// 410 Gone: polling stopped.
+    Gone,
+    /// Any failure, in plain words.
+    Failed {
+        /// The reason.
+        error: String,
+        /// True when it looks like the network is down.
+        offline: bool,
+    },
+}
+
+/// Progress of a poll.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PollEvent {
+    /// The poll started with this many feeds.
+    Started {
+        /// Feeds to poll.
+        total: usize,
+    },
+    /// One feed finished.
+    FeedDone {
+        /// Which feed.
+        feed: FeedId,
+        /// Its title or URL.
+        name: String,
+        /// How it went.
+        result: FeedResult,
+    },
+    /// The poll finished.
+    Finished(PollSummary),
+}
+
+/// Totals of one poll.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PollSummary {
+    /// Feeds polled.
+    pub feeds: usize,
+    /// Fetched and stored.
+    pub fetched: usize,
+    /// Answered 304.
+    pub not_modified: usize,
+    /// Failed (gone included).
+    pub failed: usize,
+    /// Deferred because their host asked us to wait.
+    pub deferred: usize,
+    /// Items new to the store.
+    pub new_items: usize,
+}
+
+impl std::fmt::Display for PollSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} feeds: {} fetched, {} not modified, {} failed, {} new items",
+            self.feeds, self.fetched, self.not_modified, self.failed, self.new_items
+        )?;
+        if self.deferred > 0 {
+            write!(f, ", {} waiting for their server", self.deferred)?;
+        }
+        Ok(())
+    }
+}
+
+/// What a fetch task hands back to the writer.
+struct TaskResult {
+    feed: Feed,
+    started: Timestamp,
+    result: Result<TaskOk, TaskErr>,
+}
+
+enum TaskOk {
+    NotModified {
+        max_age: Option<i64>,
+        permanent_url: Option<Url>,
+    },
+    Parsed {
+        doc: IncomingFeed,
+        validators: Validators,
+        max_age: Option<i64>,
+        permanent_url: Option<Url>,
+    },
+}
+
+enum TaskErr {
+    Fetch(FetchError),
+    Parse {
+        error: ParseError,
+        permanent_url: Option<Url>,
+    },
+}
+
+/// Polls feeds into a store.
+pub struct Poller {
+    store: Store,
+    fetcher: Fetcher,
+    policy: Policy,
+}
+
+impl Poller {
+    /// A poller writing to `store`.
+    pub fn new(store: Store, fetcher: Fetcher, policy: Policy) -> Poller {
+        Poller {
+            store,
+            fetcher,
+            policy,
+        }
+    }
+
+    /// The store (the poller's writing connection).
+    pub fn store(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// The fetcher.
+    pub fn fetcher(&self) -> &Fetcher {
+        &self.fetcher
+    }
+
+    /// Polls the due feeds (all with `force`) and reports progress to `on_event`.
+    pub async fn poll(
+        &mut self,
+        opts: &PollOptions,
+        on_event: &mut (dyn FnMut(PollEvent) + Send),
+    ) -> Result<PollSummary, StoreError> {
+        let now = model::now();
+        for (host, until) in self.store.host_backoffs(now)? {
+            self.fetcher.set_host_backoff(&host, until);
+        }
+        let feeds = if opts.force {
+            self.store.feeds()?
+        } else {
+            self.store.due_feeds(now)?
+        };
+        let mut summary = PollSummary {
+            feeds: feeds.len(),
+            ..Default::default()
+        };
+        on_event(PollEvent::Started { total: feeds.len() });
+
+        let mut tasks: JoinSet<TaskResult> = JoinSet::new();
+        for feed in feeds {
+            let host = Url::parse(&feed.url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_default();
+            if let Some(until) = self.fetcher.host_backoff(&host) {
+                self.store.defer(feed.id, until)?;
+                summary.deferred += 1;
+                on_event(PollEvent::FeedDone {
+                    feed: feed.id,
+                    name: feed.display_name().to_string(),
+                    result: FeedResult::Deferred { until },
+                });
+                continue;
+            }
+            let fetcher = self.fetcher.clone();
+            tasks.spawn(poll_one(fetcher, feed));
+        }
+
+        while let Some(joined) = tasks.join_next().await {
+            let Ok(done) = joined else {
+                // A task panicked outside the contained parser; the feed keeps
+                // its state and is retried at its next check.
+                summary.failed += 1;
+                continue;
+            };
+            let feed_id = done.feed.id;
+            let name = done.feed.display_name().to_string();
+            let result = self.apply(done)?;
+            match &result {
+                FeedResult::Fetched { new_items } => {
+                    summary.fetched += 1;
+                    summary.new_items += new_items;
+                }
+                FeedResult::NotModified => summary.not_modified += 1,
+                FeedResult::Deferred { .. } => summary.deferred += 1,
+                FeedResult::Gone | FeedResult::Failed { .. } => summary.failed += 1,
+            }
+            on_event(PollEvent::FeedDone {
+                feed: feed_id,
+                name,
+                result,
+            });
+        }
+        on_event(PollEvent::Finished(summary));
+        Ok(summary)
+    }
+
+    /// Writes one task's result to the store and says how it went.
+    fn apply(&mut self, done: TaskResult) -> Result<FeedResult, StoreError> {
+        let TaskResult { feed, started, result } = done;
+        let policy = self.policy;
+        match result {
+            Ok(TaskOk::NotModified { max_age, permanent_url }) => {
+                let next = schedule::next_check(
+                    &policy,
+                    schedule::Outcome::Success { max_age },
+                    feed.publisher_interval,
+                    started,
+                );
+                self.store.record_not_modified(feed.id, started, next)?;
+                if let Some(u) = permanent_url {
+                    // Not adopted until the new URL serves a feed itself.
+                    self.store.connection().execute(
+                        "UPDATE feeds SET redirect_url = ?2 WHERE id = ?1",
+                        rusqlite::params![feed.id, u.as_str()],
+                    )?;
+                }
+                Ok(FeedResult::NotModified)
+            }
+            Ok(TaskOk::Parsed {
+                doc,
+                validators,
+                max_age,
+                permanent_url,
+            }) => {
+                let next = schedule::next_check(
+                    &policy,
+                    schedule::Outcome::Success { max_age },
+                    doc.publisher_interval,
+                    started,
+                );
+                let new_url = match permanent_url {
+                    Some(u) if u.as_str() != feed.url => {
+                        // Adopt only if no other subscription already has it.
+                        match self.store.feed_by_url(u.as_str())? {
+                            None => Some(u.to_string()),
+                            Some(_) => None,
+                        }
+                    }
+                    _ => None,
+                };
+                let record = FetchRecord {
+                    fetched_at: started,
+                    next_check_at: next,
+                    validators,
+                    new_url,
+                };
+                let stats = self.store.apply_feed(feed.id, &doc, &record)?;
+                Ok(FeedResult::Fetched {
+                    new_items: stats.new_items,
+                })
+            }
+            Err(TaskErr::Fetch(FetchError::Gone)) => {
+                self.store.record_gone(feed.id, started)?;
+                Ok(FeedResult::Gone)
+            }
+            Err(TaskErr::Fetch(FetchError::HostBackoff(_))) => {
+                let host = Url::parse(&feed.url)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_string))
+                    .unwrap_or_default();
+                let until = self.fetcher.host_backoff(&host).unwrap_or(started + policy.min_interval);
+                self.store.defer(feed.id, until)?;
+                Ok(FeedResult::Deferred { until })
+            }
+            Err(TaskErr::Fetch(e)) => {
+                let retry_after = match &e {
+                    FetchError::Status {
+                        retry_after: Some(t), ..
+                    } => Some(*t),
+                    _ => None,
+                };
+                if let (Some(t), Some(host)) = (retry_after, Url::parse(&feed.url).ok().and_then(|u| u.host_str().map(str::to_string))) {
+                    self.store.set_host_backoff(&host, t)?;
+                }
+                let text = e.to_string();
+                self.fail(&feed, started, &text, retry_after, None)?;
+                Ok(FeedResult::Failed {
+                    error: text,
+                    offline: e.is_offline_like(),
+                })
+            }
+            Err(TaskErr::Parse { error, permanent_url }) => {
+                let text = match &permanent_url {
+                    Some(u) => format!(
+                        "moved permanently to {u}, but that address did not give a feed ({error}); the subscription keeps its old address"
+                    ),
+                    None => error.to_string(),
+                };
+                self.fail(&feed, started, &text, None, permanent_url.as_ref().map(Url::as_str))?;
+                Ok(FeedResult::Failed {
+                    error: text,
+                    offline: false,
+                })
+            }
+        }
+    }
+
+    fn fail(
+        &self,
+        feed: &Feed,
+        at: Timestamp,
+        text: &str,
+        retry_after: Option<Timestamp>,
+        redirect: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let next = schedule::next_check(
+            &self.policy,
+            schedule::Outcome::Error {
+                consecutive: feed.error_count.saturating_add(1),
+                retry_after,
+            },
+            feed.publisher_interval,
+            at,
+        );
+        self.store.record_error(feed.id, at, text, next, redirect)
+    }
+
+    /// Runs [`Poller::poll`] on a fresh runtime (command line, tests).
+    pub fn poll_blocking(
+        &mut self,
+        opts: &PollOptions,
+        on_event: &mut (dyn FnMut(PollEvent) + Send),
+    ) -> Result<PollSummary, StoreError> {
+        let rt = runtime()?;
+        rt.block_on(self.poll(opts, on_event))
+    }
+}
+
+/// A tokio runtime sized for this work (two workers: the machines Khabar runs
+/// on are laptops).
+pub fn runtime() -> Result<tokio::runtime::Runtime, StoreError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| StoreError::DataDir {
+            path: "(runtime)".into(),
+            source: e,
+        })
+}
+
+async fn poll_one(fetcher: Fetcher, feed: Feed) -> TaskResult {
+    let started = model::now();
+    let validators = Validators {
+        etag: feed.etag.clone(),
+        last_modified: feed.last_modified.clone(),
+    };
+    let result = fetch_and_parse(&fetcher, &feed.url, &validators).await;
+    TaskResult { feed, started, result }
+}
+
+async fn fetch_and_parse(fetcher: &Fetcher, url: &str, validators: &Validators) -> Result<TaskOk, TaskErr> {
+    // The user chose this feed: any address is fine for the feed itself.
+    let outcome = fetcher
+        .get(url, Kind::Feed, validators, AddressPolicy::Any)
+        .await
+        .map_err(TaskErr::Fetch)?;
+    match outcome {
+        Outcome::NotModified { cache, permanent_url } => Ok(TaskOk::NotModified {
+            max_age: cache.max_age,
+            permanent_url,
+        }),
+        Outcome::Fetched(f) => {
+            let charset = f.content_type.as_deref().and_then(fetch::charset::charset_param);
+            let base = f.final_url.clone();
+            let body = f.body;
+            let parsed = tokio::task::spawn_blocking(move || parse::parse_feed(&body, charset.as_deref(), Some(&base)))
+                .await
+                .unwrap_or_else(|e| Err(ParseError::Panicked(e.to_string())));
+            match parsed {
+                Ok(doc) => Ok(TaskOk::Parsed {
+                    doc,
+                    validators: f.validators,
+                    max_age: f.cache.max_age,
+                    permanent_url: f.permanent_url,
+                }),
+                Err(error) => Err(TaskErr::Parse {
+                    error,
+                    permanent_url: f.permanent_url,
+                }),
+            }
+        }
+    }
+}

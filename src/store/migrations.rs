@@ -1,0 +1,84 @@
+//! The schema, as an append-only list of migrations keyed on
+//! `PRAGMA user_version`. Never edit a shipped entry: add a new one.
+
+use rusqlite::Connection;
+
+use crate::error::StoreError;
+
+/// Each entry moves the schema from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: feeds, items, full-text index, per-host Retry-After.
+    r#"
+    CREATE TABLE feeds (
+        id                 INTEGER PRIMARY KEY,
+        url                TEXT NOT NULL UNIQUE,
+        title              TEXT,
+        site_url           TEXT,
+        folder             TEXT,
+        etag               BLOB,
+        last_modified      BLOB,
+        added_at           INTEGER NOT NULL,
+        last_fetch_at      INTEGER,
+        last_success_at    INTEGER,
+        next_check_at      INTEGER NOT NULL DEFAULT 0,
+        error_count        INTEGER NOT NULL DEFAULT 0,
+        last_error         TEXT,
+        redirect_url       TEXT,
+        gone               INTEGER NOT NULL DEFAULT 0,
+        publisher_interval INTEGER,
+        fetch_articles     INTEGER NOT NULL DEFAULT 1,
+        language           TEXT
+    );
+    CREATE TABLE items (
+        id              INTEGER PRIMARY KEY,
+        feed_id         INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        identity        TEXT NOT NULL,
+        title           TEXT NOT NULL DEFAULT '',
+        link            TEXT,
+        author          TEXT,
+        published       INTEGER NOT NULL,
+        published_known INTEGER NOT NULL,
+        first_seen      INTEGER NOT NULL,
+        summary         TEXT,
+        content         TEXT,
+        categories      TEXT,
+        read            INTEGER NOT NULL DEFAULT 0,
+        starred         INTEGER NOT NULL DEFAULT 0,
+        hash            BLOB NOT NULL,
+        UNIQUE (feed_id, identity)
+    );
+    CREATE INDEX items_by_published ON items (published DESC, id DESC);
+    CREATE INDEX items_by_feed ON items (feed_id, published DESC, id DESC);
+    CREATE INDEX items_unread ON items (read, published DESC) WHERE read = 0;
+    CREATE INDEX items_starred ON items (starred, published DESC) WHERE starred = 1;
+    CREATE VIRTUAL TABLE items_fts USING fts5(
+        title, body,
+        content = '',
+        contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE hosts (
+        host        TEXT PRIMARY KEY,
+        retry_after INTEGER NOT NULL
+    );
+    "#,
+];
+
+/// Brings `conn` up to the newest schema, each step in its own transaction.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let newest = MIGRATIONS.len() as i64;
+    if current > newest {
+        return Err(StoreError::TooNew {
+            found: current,
+            supported: newest,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

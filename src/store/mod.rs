@@ -1,0 +1,677 @@
+//! The local store: one SQLite file in the data folder.
+//!
+//! - WAL mode, so the window's read-only connection never blocks the poller's
+//!   writes, and a killed process loses at most the transaction in flight.
+//! - Schema changes are add-only migrations ([`migrations`]).
+//! - Updating one feed is one transaction ([`Store::apply_feed`]): a crash
+//!   leaves either the whole update or none of it, and `UNIQUE(feed_id,
+//!   identity)` makes a re-poll update items in place instead of duplicating.
+//! - The full-text index (`items_fts`, FTS5) covers title and text; its rowid
+//!   is the item id.
+//!
+//! The store knows nothing of HTTP or of the UI.
+
+pub mod migrations;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use crate::error::StoreError;
+use crate::fetch::Validators;
+use crate::model::{self, Feed, FeedId, Headline, IncomingFeed, IncomingItem, Item, ItemId, Timestamp};
+use crate::parse::{collapse_ws, decode_entities, strip_tags};
+
+/// File name of the database inside the data folder.
+pub const DB_FILE: &str = "khabar.sqlite3";
+
+/// The data folder: `--data-dir`/`KHABAR_DATA_DIR` if given, else the
+/// platform's data folder for Khabar.
+pub fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, StoreError> {
+    let dir = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => directories::ProjectDirs::from("org", "Khabar", "khabar")
+            .map(|d| d.data_dir().to_path_buf())
+            .ok_or_else(|| StoreError::DataDir {
+                path: "(home folder)".into(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no home folder found"),
+            })?,
+    };
+    std::fs::create_dir_all(&dir).map_err(|source| StoreError::DataDir {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    Ok(dir)
+}
+
+/// Which headlines to list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HeadlineFilter {
+    /// Only this feed.
+    pub feed: Option<FeedId>,
+    /// Only feeds in this folder.
+    pub folder: Option<String>,
+    /// Only unread.
+    pub unread_only: bool,
+    /// Only starred.
+    pub starred_only: bool,
+    /// Only published at or after this time.
+    pub since: Option<Timestamp>,
+    /// Words to search for (all must match).
+    pub search: Option<String>,
+    /// Page size.
+    pub limit: usize,
+    /// Rows to skip.
+    pub offset: usize,
+}
+
+/// How a feed update went, for counting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ApplyStats {
+    /// Items stored for the first time.
+    pub new_items: usize,
+    /// Items whose text changed.
+    pub updated_items: usize,
+}
+
+/// Polling state to write after a successful fetch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchRecord {
+    /// When the request was made.
+    pub fetched_at: Timestamp,
+    /// When to check again.
+    pub next_check_at: Timestamp,
+    /// Validators to send next time.
+    pub validators: Validators,
+    /// A confirmed new URL (after a permanent redirect to a valid feed).
+    pub new_url: Option<String>,
+}
+
+/// A connection to the store.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating and migrating) the store at `path` for reading and writing.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let mut conn = Connection::open(path)?;
+        configure(&conn)?;
+        migrations::migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// Opens the store in `dir` (see [`data_dir`]).
+    pub fn open_in_dir(dir: &Path) -> Result<Store, StoreError> {
+        Store::open(&dir.join(DB_FILE))
+    }
+
+    /// Opens an existing store read-only (the window's connection).
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        Ok(Store { conn })
+    }
+
+    /// A fresh in-memory store, for tests.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        configure(&conn)?;
+        migrations::migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// The raw connection (benchmarks and checks).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `PRAGMA integrity_check`; `Ok(())` when it says ok.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+
+    // ---------------------------------------------------------------- feeds
+
+    /// Subscribes to `url`. Fails with [`StoreError::Duplicate`] if present.
+    pub fn add_feed(&self, url: &str, title: Option<&str>, folder: Option<&str>) -> Result<FeedId, StoreError> {
+        let res = self.conn.execute(
+            "INSERT INTO feeds (url, title, folder, added_at) VALUES (?1, ?2, ?3, ?4)",
+            params![url, title, folder, model::now()],
+        );
+        match res {
+            Ok(_) => Ok(FeedId(self.conn.last_insert_rowid())),
+            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
+                Err(StoreError::Duplicate(url.to_string()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Removes a feed and all its items.
+    pub fn remove_feed(&mut self, id: FeedId) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "DELETE FROM items_fts WHERE rowid IN (SELECT id FROM items WHERE feed_id = ?1)",
+            [id],
+        )?;
+        tx.execute("DELETE FROM items WHERE feed_id = ?1", [id])?;
+        let n = tx.execute("DELETE FROM feeds WHERE id = ?1", [id])?;
+        tx.commit()?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("feed {id}")));
+        }
+        Ok(())
+    }
+
+    /// All feeds, by folder then title.
+    pub fn feeds(&self) -> Result<Vec<Feed>, StoreError> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {FEED_COLS} FROM feeds ORDER BY folder IS NULL, folder, coalesce(title, url) COLLATE NOCASE"
+        ))?;
+        let rows = st.query_map([], feed_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One feed.
+    pub fn feed(&self, id: FeedId) -> Result<Feed, StoreError> {
+        self.conn
+            .query_row(&format!("SELECT {FEED_COLS} FROM feeds WHERE id = ?1"), [id], feed_from_row)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("feed {id}")))
+    }
+
+    /// The feed with this URL, if subscribed.
+    pub fn feed_by_url(&self, url: &str) -> Result<Option<Feed>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(&format!("SELECT {FEED_COLS} FROM feeds WHERE url = ?1"), [url], feed_from_row)
+            .optional()?)
+    }
+
+    /// Feeds not gone whose next check is due at `now`.
+    pub fn due_feeds(&self, now: Timestamp) -> Result<Vec<Feed>, StoreError> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {FEED_COLS} FROM feeds WHERE gone = 0 AND next_check_at <= ?1 ORDER BY next_check_at, id"
+        ))?;
+        let rows = st.query_map([now], feed_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Sets a feed's title and folder (OPML import of a known feed).
+    pub fn set_feed_meta(&self, id: FeedId, title: Option<&str>, folder: Option<&str>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE feeds SET title = coalesce(?2, title), folder = coalesce(?3, folder) WHERE id = ?1",
+            params![id, title, folder],
+        )?;
+        Ok(())
+    }
+
+    /// Whether to fetch full articles for this feed.
+    pub fn set_fetch_articles(&self, id: FeedId, on: bool) -> Result<(), StoreError> {
+        self.conn
+            .execute("UPDATE feeds SET fetch_articles = ?2 WHERE id = ?1", params![id, on])?;
+        Ok(())
+    }
+
+    /// Makes a feed due now (and revives a gone one when `revive`).
+    pub fn make_due(&self, id: FeedId, revive: bool) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE feeds SET next_check_at = 0, gone = CASE WHEN ?2 THEN 0 ELSE gone END WHERE id = ?1",
+            params![id, revive],
+        )?;
+        Ok(())
+    }
+
+    /// Records a 304 Not Modified: only the polling times change.
+    pub fn record_not_modified(
+        &self,
+        id: FeedId,
+        at: Timestamp,
+        next_check_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE feeds SET last_fetch_at = ?2, last_success_at = ?2, next_check_at = ?3,
+                 error_count = 0, last_error = NULL WHERE id = ?1",
+            params![id, at, next_check_at],
+        )?;
+        Ok(())
+    }
+
+    /// Records a failed poll: the count goes up and the reason is kept.
+    pub fn record_error(
+        &self,
+        id: FeedId,
+        at: Timestamp,
+        error: &str,
+        next_check_at: Timestamp,
+        redirect_url: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE feeds SET last_fetch_at = ?2, last_error = ?3, next_check_at = ?4,
+                 error_count = error_count + 1, redirect_url = coalesce(?5, redirect_url) WHERE id = ?1",
+            params![id, at, error, next_check_at, redirect_url],
+        )?;
+        Ok(())
+    }
+
+    /// Defers a feed without counting an error (its host asked us to wait).
+    pub fn defer(&self, id: FeedId, until: Timestamp) -> Result<(), StoreError> {
+        self.conn
+            .execute("UPDATE feeds SET next_check_at = ?2 WHERE id = ?1", params![id, until])?;
+        Ok(())
+    }
+
+    /// Records 410 Gone: the feed is no longer polled.
+    pub fn record_gone(&self, id: FeedId, at: Timestamp) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE feeds SET gone = 1, last_fetch_at = ?2, error_count = error_count + 1,
+                 last_error = 'the server says this feed is gone for good (410); it is no longer checked' WHERE id = ?1",
+            params![id, at],
+        )?;
+        Ok(())
+    }
+
+    /// Remembers a host's Retry-After deadline across runs.
+    pub fn set_host_backoff(&self, host: &str, until: Timestamp) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO hosts (host, retry_after) VALUES (?1, ?2)
+             ON CONFLICT(host) DO UPDATE SET retry_after = max(retry_after, excluded.retry_after)",
+            params![host.to_ascii_lowercase(), until],
+        )?;
+        Ok(())
+    }
+
+    /// Hosts that asked us to wait past `now`.
+    pub fn host_backoffs(&self, now: Timestamp) -> Result<Vec<(String, Timestamp)>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT host, retry_after FROM hosts WHERE retry_after > ?1")?;
+        let rows = st.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Stores a parsed feed document in one transaction: feed metadata and
+    /// polling state, new items inserted, changed items updated, the
+    /// full-text index kept in step. Items are never duplicated.
+    pub fn apply_feed(
+        &mut self,
+        id: FeedId,
+        incoming: &IncomingFeed,
+        record: &FetchRecord,
+    ) -> Result<ApplyStats, StoreError> {
+        let now = record.fetched_at;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE feeds SET title = coalesce(?2, title), site_url = coalesce(?3, site_url),
+                 etag = ?4, last_modified = ?5, last_fetch_at = ?6, last_success_at = ?6,
+                 next_check_at = ?7, error_count = 0, last_error = NULL, redirect_url = NULL,
+                 publisher_interval = ?8, language = coalesce(?9, language),
+                 url = coalesce(?10, url)
+             WHERE id = ?1",
+            params![
+                id,
+                incoming.title,
+                incoming.site_url,
+                record.validators.etag,
+                record.validators.last_modified,
+                now,
+                record.next_check_at,
+                incoming.publisher_interval,
+                incoming.language,
+                record.new_url,
+            ],
+        )?;
+        let mut stats = ApplyStats::default();
+        {
+            let mut find = tx.prepare_cached("SELECT id, hash FROM items WHERE feed_id = ?1 AND identity = ?2")?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO items (feed_id, identity, title, link, author, published, published_known,
+                     first_seen, summary, content, categories, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            let mut update = tx.prepare_cached(
+                "UPDATE items SET title = ?2, link = ?3, author = ?4,
+                     published = CASE WHEN ?6 THEN ?5 ELSE published END,
+                     published_known = max(published_known, ?6),
+                     summary = ?7, content = ?8, categories = ?9, hash = ?10
+                 WHERE id = ?1",
+            )?;
+            let mut fts_insert = tx.prepare_cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+            let mut fts_delete = tx.prepare_cached("DELETE FROM items_fts WHERE rowid = ?1")?;
+            for item in &incoming.items {
+                let hash = item_hash(item);
+                let (published, known) = match item.published {
+                    // A date more than a day ahead is a typo or a scheduled post.
+                    Some(p) if p <= now + 86_400 => (p, true),
+                    _ => (now, false),
+                };
+                let categories = (!item.categories.is_empty()).then(|| item.categories.join("\u{1f}"));
+                let existing: Option<(i64, Vec<u8>)> = find
+                    .query_row(params![id, item.identity], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                let body = index_text(item);
+                match existing {
+                    None => {
+                        insert.execute(params![
+                            id,
+                            item.identity,
+                            item.title,
+                            item.link,
+                            item.author,
+                            published,
+                            known,
+                            now,
+                            item.summary,
+                            item.content,
+                            categories,
+                            hash
+                        ])?;
+                        let rowid = tx.last_insert_rowid();
+                        fts_insert.execute(params![rowid, item.title, body])?;
+                        stats.new_items += 1;
+                    }
+                    Some((_, old)) if old == hash => {}
+                    Some((rowid, _)) => {
+                        update.execute(params![
+                            rowid,
+                            item.title,
+                            item.link,
+                            item.author,
+                            published,
+                            known,
+                            item.summary,
+                            item.content,
+                            categories,
+                            hash
+                        ])?;
+                        fts_delete.execute([rowid])?;
+                        fts_insert.execute(params![rowid, item.title, body])?;
+                        stats.updated_items += 1;
+                    }
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(stats)
+    }
+
+    // ---------------------------------------------------------------- items
+
+    /// Headlines matching `filter`, newest first.
+    pub fn headlines(&self, filter: &HeadlineFilter) -> Result<Vec<Headline>, StoreError> {
+        let mut sql = String::from(
+            "SELECT i.id, i.feed_id, coalesce(f.title, f.url), i.title, i.link, i.published, i.read, i.starred
+             FROM items i JOIN feeds f ON f.id = i.feed_id",
+        );
+        let mut conds: Vec<String> = Vec::new();
+        let mut args: Vec<rusqlite::types::Value> = Vec::new();
+        if let Some(q) = filter.search.as_deref().and_then(fts_query) {
+            conds.push("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)".into());
+            args.push(q.into());
+        }
+        if let Some(feed) = filter.feed {
+            conds.push("i.feed_id = ?".into());
+            args.push(feed.0.into());
+        }
+        if let Some(folder) = &filter.folder {
+            conds.push("f.folder = ?".into());
+            args.push(folder.clone().into());
+        }
+        if filter.unread_only {
+            conds.push("i.read = 0".into());
+        }
+        if filter.starred_only {
+            conds.push("i.starred = 1".into());
+        }
+        if let Some(since) = filter.since {
+            conds.push("i.published >= ?".into());
+            args.push(since.into());
+        }
+        if !conds.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conds.join(" AND "));
+        }
+        sql.push_str(" ORDER BY i.published DESC, i.id DESC LIMIT ? OFFSET ?");
+        args.push((filter.limit.max(1) as i64).into());
+        args.push((filter.offset as i64).into());
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
+            let ts: i64 = r.get(5)?;
+            Ok(Headline {
+                id: r.get(0)?,
+                feed_id: r.get(1)?,
+                feed: r.get(2)?,
+                title: r.get(3)?,
+                link: r.get(4)?,
+                published: model::rfc3339(ts),
+                published_ts: ts,
+                read: r.get(6)?,
+                starred: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One item in full.
+    pub fn item(&self, id: ItemId) -> Result<Item, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT i.id, i.feed_id, coalesce(f.title, f.url), i.identity, i.title, i.link, i.author,
+                        i.published, i.published_known, i.summary, i.content, i.read, i.starred
+                 FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
+                [id],
+                |r| {
+                    Ok(Item {
+                        id: r.get(0)?,
+                        feed_id: r.get(1)?,
+                        feed: r.get(2)?,
+                        identity: r.get(3)?,
+                        title: r.get(4)?,
+                        link: r.get(5)?,
+                        author: r.get(6)?,
+                        published: model::rfc3339(r.get(7)?),
+                        published_is_first_seen: !r.get::<_, bool>(8)?,
+                        summary: r.get(9)?,
+                        content: r.get(10)?,
+                        read: r.get(11)?,
+                        starred: r.get(12)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("article {id}")))
+    }
+
+    /// Number of items stored.
+    pub fn item_count(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?)
+    }
+
+    /// Marks an item read or unread.
+    pub fn set_read(&self, id: ItemId, read: bool) -> Result<(), StoreError> {
+        self.conn
+            .execute("UPDATE items SET read = ?2 WHERE id = ?1", params![id, read])?;
+        Ok(())
+    }
+
+    /// Stars or unstars an item.
+    pub fn set_starred(&self, id: ItemId, starred: bool) -> Result<(), StoreError> {
+        self.conn
+            .execute("UPDATE items SET starred = ?2 WHERE id = ?1", params![id, starred])?;
+        Ok(())
+    }
+}
+
+const FEED_COLS: &str = "id, url, title, site_url, folder, etag, last_modified, last_fetch_at, last_success_at,
+    next_check_at, error_count, last_error, redirect_url, gone, publisher_interval, fetch_articles";
+
+fn feed_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
+    Ok(Feed {
+        id: r.get(0)?,
+        url: r.get(1)?,
+        title: r.get(2)?,
+        site_url: r.get(3)?,
+        folder: r.get(4)?,
+        etag: r.get(5)?,
+        last_modified: r.get(6)?,
+        last_fetch_at: r.get(7)?,
+        last_success_at: r.get(8)?,
+        next_check_at: r.get(9)?,
+        error_count: r.get::<_, i64>(10)?.clamp(0, u32::MAX as i64) as u32,
+        last_error: r.get(11)?,
+        redirect_url: r.get(12)?,
+        gone: r.get(13)?,
+        publisher_interval: r.get(14)?,
+        fetch_articles: r.get(15)?,
+    })
+}
+
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // journal_mode returns a row; pragma_update_and_check reads it.
+    conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    Ok(())
+}
+
+fn item_hash(i: &IncomingItem) -> Vec<u8> {
+    let mut h = Sha256::new();
+    for part in [
+        Some(i.title.as_str()),
+        i.link.as_deref(),
+        i.author.as_deref(),
+        i.summary.as_deref(),
+        i.content.as_deref(),
+    ] {
+        h.update(part.unwrap_or("").as_bytes());
+        h.update([0u8]);
+    }
+    h.update(i.published.unwrap_or(i64::MIN).to_le_bytes());
+    h.finalize().to_vec()
+}
+
+/// Plain text for the full-text index: content, else summary, without markup.
+fn index_text(i: &IncomingItem) -> String {
+    let src = i.content.as_deref().or(i.summary.as_deref()).unwrap_or("");
+    collapse_ws(&decode_entities(&strip_tags(src)))
+}
+
+/// Turns what a user typed into a safe FTS5 query: every word must match,
+/// each quoted so no character can be read as FTS5 syntax.
+pub fn fts_query(input: &str) -> Option<String> {
+    let terms: Vec<String> = input
+        .split_whitespace()
+        .map(|w| w.replace('"', ""))
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(identity: &str, title: &str, published: Option<i64>) -> IncomingItem {
+        IncomingItem {
+            identity: identity.into(),
+            title: title.into(),
+            link: Some(format!("http://example.test/{identity}")),
+            published,
+            summary: Some(format!("<p>Body of {title}</p>")),
+            ..Default::default()
+        }
+    }
+
+    fn record(now: i64) -> FetchRecord {
+        FetchRecord {
+            fetched_at: now,
+            next_check_at: now + 1800,
+            validators: Validators {
+                etag: Some(b"W/\"abc\"".to_vec()),
+                last_modified: None,
+            },
+            new_url: None,
+        }
+    }
+
+    #[test]
+    fn repoll_updates_in_place_and_never_duplicates() {
+        let mut s = Store::open_in_memory().unwrap();
+        let f = s.add_feed("http://example.test/feed", None, Some("World")).unwrap();
+        let doc = IncomingFeed {
+            title: Some("Example".into()),
+            items: vec![item("a", "Alpha", Some(1000)), item("b", "Beta", None), item("a", "Alpha again", Some(1000))],
+            ..Default::default()
+        };
+        let st = s.apply_feed(f, &doc, &record(5000)).unwrap();
+        assert_eq!(st.new_items, 2);
+        assert_eq!(s.item_count().unwrap(), 2);
+        let st = s.apply_feed(f, &doc, &record(6000)).unwrap();
+        assert_eq!(st.new_items, 0);
+        assert_eq!(s.item_count().unwrap(), 2);
+        // Missing date: first-seen time, kept across polls.
+        let hs = s.headlines(&HeadlineFilter { limit: 10, ..Default::default() }).unwrap();
+        let beta = hs.iter().find(|h| h.title == "Beta").unwrap();
+        assert_eq!(beta.published_ts, 5000);
+        // Validators stored byte-exact.
+        assert_eq!(s.feed(f).unwrap().etag.as_deref(), Some(&b"W/\"abc\""[..]));
+    }
+
+    #[test]
+    fn search_uses_fts_and_survives_syntax() {
+        let mut s = Store::open_in_memory().unwrap();
+        let f = s.add_feed("http://example.test/feed", None, None).unwrap();
+        let doc = IncomingFeed {
+            items: vec![item("a", "Cricket final in Lahore", Some(1)), item("b", "Weather", Some(2))],
+            ..Default::default()
+        };
+        s.apply_feed(f, &doc, &record(10)).unwrap();
+        let q = |t: &str| {
+            s.headlines(&HeadlineFilter { search: Some(t.into()), limit: 10, ..Default::default() })
+                .unwrap()
+                .len()
+        };
+        assert_eq!(q("cricket"), 1);
+        assert_eq!(q("lahore CRICKET"), 1);
+        assert_eq!(q("body"), 2);
+        assert_eq!(q("\"unbalanced AND ( OR"), 0);
+    }
+
+    #[test]
+    fn remove_feed_clears_items_and_index() {
+        let mut s = Store::open_in_memory().unwrap();
+        let f = s.add_feed("http://example.test/feed", None, None).unwrap();
+        let doc = IncomingFeed { items: vec![item("a", "Alpha", Some(1))], ..Default::default() };
+        s.apply_feed(f, &doc, &record(10)).unwrap();
+        s.remove_feed(f).unwrap();
+        assert_eq!(s.item_count().unwrap(), 0);
+        let n: i64 = s.conn.query_row("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'alpha'", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.sqlite3");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "user_version", 99).unwrap();
+        }
+        assert!(matches!(Store::open(&path), Err(StoreError::TooNew { found: 99, .. })));
+    }
+
+    #[test]
+    fn duplicate_subscription_is_a_clear_error() {
+        let s = Store::open_in_memory().unwrap();
+        s.add_feed("http://x.test/f", None, None).unwrap();
+        assert!(matches!(s.add_feed("http://x.test/f", None, None), Err(StoreError::Duplicate(_))));
+    }
+}
