@@ -109,7 +109,17 @@ const URDU_MONTHS: &[(&str, &str)] = &[
 ];
 
 const FULL_MONTHS: &[&str] = &[
-    "january", "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 const WITH_ZONE: &[&str] = &[
@@ -158,26 +168,32 @@ const DATE_ONLY: &[&str] = &[
 fn lenient(s: &str) -> Option<DateTime<Utc>> {
     // Epoch seconds.
     if s.len() >= 9 && s.len() <= 11 && s.bytes().all(|b| b.is_ascii_digit()) {
-        return s.parse::<i64>().ok().and_then(|t| Utc.timestamp_opt(t, 0).single());
+        return s
+            .parse::<i64>()
+            .ok()
+            .and_then(|t| Utc.timestamp_opt(t, 0).single());
     }
     let norm = normalise(s);
     let (body, offset) = split_zone(&norm);
     if let Some(off) = offset {
         let with = format!("{body} {}", fmt_offset(off));
         for f in WITH_ZONE {
-            if let Ok(d) = DateTime::parse_from_str(&with, f) {
-                if plausible(&d) {
-                    return Some(d.with_timezone(&Utc));
-                }
+            if let Ok(d) = DateTime::parse_from_str(&with, f)
+                && plausible(&d)
+            {
+                return Some(d.with_timezone(&Utc));
             }
         }
     }
     let off = FixedOffset::east_opt(offset.unwrap_or(0) * 60)?;
     for f in NAIVE {
-        if let Ok(n) = NaiveDateTime::parse_from_str(body, f) {
-            if plausible(&n) {
-                return off.from_local_datetime(&n).single().map(|d| d.with_timezone(&Utc));
-            }
+        if let Ok(n) = NaiveDateTime::parse_from_str(body, f)
+            && plausible(&n)
+        {
+            return off
+                .from_local_datetime(&n)
+                .single()
+                .map(|d| d.with_timezone(&Utc));
         }
     }
     for f in DATE_ONLY {
@@ -186,7 +202,10 @@ fn lenient(s: &str) -> Option<DateTime<Utc>> {
                 continue;
             }
             let n = d.and_hms_opt(0, 0, 0)?;
-            return off.from_local_datetime(&n).single().map(|d| d.with_timezone(&Utc));
+            return off
+                .from_local_datetime(&n)
+                .single()
+                .map(|d| d.with_timezone(&Utc));
         }
     }
     None
@@ -215,7 +234,9 @@ fn normalise(s: &str) -> String {
         let lower = tok.to_ascii_lowercase();
         let is_weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
             .iter()
-            .any(|w| lower.starts_with(w) && lower.chars().all(|c| c.is_ascii_alphabetic() || c == '.'))
+            .any(|w| {
+                lower.starts_with(w) && lower.chars().all(|c| c.is_ascii_alphabetic() || c == '.')
+            })
             && out.is_empty();
         if is_weekday {
             continue;
@@ -271,8 +292,14 @@ fn zone_offset(tok: &str) -> Option<i32> {
     }
     let (h, m) = match digits.len() {
         1 | 2 => (digits.parse::<i32>().ok()?, 0),
-        3 => (digits[..1].parse::<i32>().ok()?, digits[1..].parse::<i32>().ok()?),
-        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        3 => (
+            digits[..1].parse::<i32>().ok()?,
+            digits[1..].parse::<i32>().ok()?,
+        ),
+        4 => (
+            digits[..2].parse::<i32>().ok()?,
+            digits[2..].parse::<i32>().ok()?,
+        ),
         _ => return None,
     };
     (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
@@ -321,14 +348,23 @@ mod tests {
 
     #[test]
     fn naive_dates_are_utc() {
-        assert_eq!(iso("2024-02-05 14:30:00").as_deref(), Some("2024-02-05T14:30:00Z"));
+        assert_eq!(
+            iso("2024-02-05 14:30:00").as_deref(),
+            Some("2024-02-05T14:30:00Z")
+        );
         assert_eq!(iso("2024-02-05").as_deref(), Some("2024-02-05T00:00:00Z"));
-        assert_eq!(iso("05/02/2024 14:30").as_deref(), Some("2024-02-05T14:30:00Z"));
+        assert_eq!(
+            iso("05/02/2024 14:30").as_deref(),
+            Some("2024-02-05T14:30:00Z")
+        );
     }
 
     #[test]
     fn urdu_month_names_and_digits() {
-        assert_eq!(iso("پیر 5 فروری 2024").as_deref(), Some("2024-02-05T00:00:00Z"));
+        assert_eq!(
+            iso("پیر 5 فروری 2024").as_deref(),
+            Some("2024-02-05T00:00:00Z")
+        );
         assert_eq!(iso("۵ فروری ۲۰۲۴").as_deref(), Some("2024-02-05T00:00:00Z"));
     }
 

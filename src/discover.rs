@@ -9,7 +9,7 @@ use thiserror::Error;
 use url::Url;
 
 use crate::error::{FetchError, ParseError, StoreError};
-use crate::fetch::{charset, AddressPolicy, Fetcher, Kind, Outcome, Validators};
+use crate::fetch::{AddressPolicy, Fetcher, Kind, Outcome, Validators, charset};
 use crate::model::{self, FeedId};
 use crate::parse;
 use crate::schedule::{self, Policy};
@@ -68,12 +68,19 @@ pub fn feed_links(html: &str, base: &Url) -> Vec<FeedLink> {
         let ty = v.attr("type").unwrap_or("").to_ascii_lowercase();
         let is_feed_type = matches!(
             ty.trim(),
-            "application/rss+xml" | "application/atom+xml" | "application/feed+json" | "application/json" | "application/rdf+xml"
+            "application/rss+xml"
+                | "application/atom+xml"
+                | "application/feed+json"
+                | "application/json"
+                | "application/rdf+xml"
         );
         if !rel.split_whitespace().any(|r| r == "alternate") || !is_feed_type {
             continue;
         }
-        let Some(url) = v.attr("href").and_then(|h| parse::resolve_link(h, Some(&base))) else {
+        let Some(url) = v
+            .attr("href")
+            .and_then(|h| parse::resolve_link(h, Some(&base)))
+        else {
             continue;
         };
         if out.iter().all(|l| l.url != url) {
@@ -110,7 +117,12 @@ pub async fn subscribe(
 ) -> Result<Subscribed, SubscribeError> {
     let first = fetch_doc(fetcher, input).await?;
     let (url, doc, validators, max_age, alternatives) = match first {
-        Fetched::Feed { url, doc, validators, max_age } => (url, doc, validators, max_age, Vec::new()),
+        Fetched::Feed {
+            url,
+            doc,
+            validators,
+            max_age,
+        } => (url, doc, validators, max_age, Vec::new()),
         Fetched::NotFeed { page, base, error } => {
             let links = feed_links(&page, &base);
             if links.is_empty() {
@@ -123,11 +135,18 @@ pub async fn subscribe(
             let mut last_err = String::new();
             for (i, link) in links.iter().enumerate() {
                 match fetch_doc(fetcher, &link.url).await {
-                    Ok(Fetched::Feed { url, doc, validators, max_age }) => {
+                    Ok(Fetched::Feed {
+                        url,
+                        doc,
+                        validators,
+                        max_age,
+                    }) => {
                         found = Some((i, url, doc, validators, max_age));
                         break;
                     }
-                    Ok(Fetched::NotFeed { error, .. }) => last_err = format!("{}: {error}", link.url),
+                    Ok(Fetched::NotFeed { error, .. }) => {
+                        last_err = format!("{}: {error}", link.url)
+                    }
                     Err(e) => last_err = e.to_string(),
                 }
             }
@@ -193,15 +212,24 @@ async fn fetch_doc(fetcher: &Fetcher, url: &str) -> Result<Fetched, SubscribeErr
         .await
         .map_err(err)?;
     let Outcome::Fetched(f) = outcome else {
-        return Err(err(FetchError::Network("unexpected 304 to an unconditional request".into())));
+        return Err(err(FetchError::Network(
+            "unexpected 304 to an unconditional request".into(),
+        )));
     };
     let cs = f.content_type.as_deref().and_then(charset::charset_param);
     let text = charset::decode(&f.body, cs.as_deref()).text;
     // A permanent redirect on first contact: subscribe to where it points.
-    let final_url = f.permanent_url.clone().unwrap_or_else(|| f.final_url.clone());
+    let final_url = f
+        .permanent_url
+        .clone()
+        .unwrap_or_else(|| f.final_url.clone());
     match parse::parse_text(&text, Some(&f.final_url)) {
         Ok(doc) => Ok(Fetched::Feed {
-            url: if f.permanent_url.is_some() { final_url.to_string() } else { url.trim().to_string() },
+            url: if f.permanent_url.is_some() {
+                final_url.to_string()
+            } else {
+                url.trim().to_string()
+            },
             doc,
             validators: f.validators,
             max_age: f.cache.max_age,

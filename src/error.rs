@@ -10,7 +10,9 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     /// The database was written by a newer Khabar.
-    #[error("the database has schema version {found}, newer than this Khabar understands ({supported}); upgrade Khabar")]
+    #[error(
+        "the database has schema version {found}, newer than this Khabar understands ({supported}); upgrade Khabar"
+    )]
     TooNew {
         /// Version found in the file.
         found: i64,
@@ -43,7 +45,9 @@ pub enum FetchError {
     #[error("only http and https links are fetched, not {0}")]
     Scheme(String),
     /// A link in a public feed pointed at this machine or the local network.
-    #[error("refused to fetch a loopback, private or link-local address ({0}) named by a public feed")]
+    #[error(
+        "refused to fetch a loopback, private or link-local address ({0}) named by a public feed"
+    )]
     LocalAddress(String),
     /// The host name did not resolve.
     #[error("cannot find the server {0}")]

@@ -125,7 +125,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     };
     let dir = store::data_dir(cli.data_dir.as_deref())?;
-    let mut store = Store::open_in_dir(&dir).with_context(|| format!("cannot open the store in {}", dir.display()))?;
+    let mut store = Store::open_in_dir(&dir)
+        .with_context(|| format!("cannot open the store in {}", dir.display()))?;
     match command {
         Command::Add { url, folder } => add(&mut store, &url, folder.as_deref()),
         Command::Remove { feed } => remove(&mut store, &feed),
@@ -137,7 +138,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Feeds { json } => feeds(&store, json),
-        Command::Poll { force, no_articles: _ } => poll(store, force),
+        Command::Poll {
+            force,
+            no_articles: _,
+        } => poll(store, force),
         Command::Headlines {
             limit,
             search,
@@ -199,7 +203,8 @@ fn remove(store: &mut Store, which: &str) -> Result<ExitCode> {
 fn import(store: &Store, file: &std::path::Path) -> Result<ExitCode> {
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let text = khabar::fetch::charset::decode(&bytes, None).text;
-    let entries = opml::parse(&text).with_context(|| format!("cannot import {}", file.display()))?;
+    let entries =
+        opml::parse(&text).with_context(|| format!("cannot import {}", file.display()))?;
     let (mut added, mut present, mut refused) = (0, 0, 0);
     for e in &entries {
         match khabar::fetch::guard::parse_http_url(&e.url) {
@@ -207,14 +212,19 @@ fn import(store: &Store, file: &std::path::Path) -> Result<ExitCode> {
                 eprintln!("skipped {}: {err}", e.url);
                 refused += 1;
             }
-            Ok(url) => match store.add_feed(url.as_str(), e.title.as_deref(), e.folder.as_deref()) {
-                Ok(_) => added += 1,
-                Err(khabar::error::StoreError::Duplicate(_)) => present += 1,
-                Err(err) => return Err(err.into()),
-            },
+            Ok(url) => {
+                match store.add_feed(url.as_str(), e.title.as_deref(), e.folder.as_deref()) {
+                    Ok(_) => added += 1,
+                    Err(khabar::error::StoreError::Duplicate(_)) => present += 1,
+                    Err(err) => return Err(err.into()),
+                }
+            }
         }
     }
-    println!("Imported {added} feeds from {} ({present} already subscribed, {refused} skipped)", file.display());
+    println!(
+        "Imported {added} feeds from {} ({present} already subscribed, {refused} skipped)",
+        file.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -241,7 +251,10 @@ fn feeds(store: &Store, json: bool) -> Result<ExitCode> {
             "{:>4}  {}{}",
             f.id,
             f.display_name(),
-            f.folder.as_deref().map(|d| format!("  [{d}]")).unwrap_or_default()
+            f.folder
+                .as_deref()
+                .map(|d| format!("  [{d}]"))
+                .unwrap_or_default()
         );
         println!("      {}", f.url);
         println!("      last fetch {last}; next check {next}");
@@ -320,7 +333,11 @@ fn show(store: &Store, id: ItemId, format: Format) -> Result<ExitCode> {
     if let Some(l) = &item.link {
         writeln!(out, "{l}")?;
     }
-    let body = item.content.as_deref().or(item.summary.as_deref()).unwrap_or("");
+    let body = item
+        .content
+        .as_deref()
+        .or(item.summary.as_deref())
+        .unwrap_or("");
     for para in html_paragraphs(body) {
         writeln!(out)?;
         writeln!(out, "{para}")?;
@@ -331,8 +348,21 @@ fn show(store: &Store, id: ItemId, format: Format) -> Result<ExitCode> {
 /// Paragraphs of a feed's HTML, for the terminal.
 fn html_paragraphs(html: &str) -> Vec<String> {
     let mut marked = html.to_string();
-    for tag in ["</p>", "<br>", "<br/>", "<br />", "</div>", "</li>", "</h1>", "</h2>", "</h3>", "</blockquote>"] {
-        marked = marked.replace(tag, "\n\n").replace(&tag.to_uppercase(), "\n\n");
+    for tag in [
+        "</p>",
+        "<br>",
+        "<br/>",
+        "<br />",
+        "</div>",
+        "</li>",
+        "</h1>",
+        "</h2>",
+        "</h3>",
+        "</blockquote>",
+    ] {
+        marked = marked
+            .replace(tag, "\n\n")
+            .replace(&tag.to_uppercase(), "\n\n");
     }
     parse::decode_entities(&parse::strip_tags(&marked))
         .split("\n\n")

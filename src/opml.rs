@@ -135,7 +135,10 @@ pub fn export(feeds: &[Feed], created: &str) -> String {
     let mut s = String::new();
     s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n  <head>\n");
     s.push_str("    <title>Khabar subscriptions</title>\n");
-    s.push_str(&format!("    <dateCreated>{}</dateCreated>\n", esc(created)));
+    s.push_str(&format!(
+        "    <dateCreated>{}</dateCreated>\n",
+        esc(created)
+    ));
     s.push_str("  </head>\n  <body>\n");
     let mut folders: Vec<Option<&str>> = feeds.iter().map(|f| f.folder.as_deref()).collect();
     folders.sort();
@@ -143,7 +146,10 @@ pub fn export(feeds: &[Feed], created: &str) -> String {
     for folder in folders {
         let indent = if folder.is_some() { "      " } else { "    " };
         if let Some(name) = folder {
-            s.push_str(&format!("    <outline text=\"{0}\" title=\"{0}\">\n", esc(name)));
+            s.push_str(&format!(
+                "    <outline text=\"{0}\" title=\"{0}\">\n",
+                esc(name)
+            ));
         }
         for f in feeds.iter().filter(|f| f.folder.as_deref() == folder) {
             let title = f.title.as_deref().unwrap_or(&f.url);
@@ -202,7 +208,10 @@ mod tests {
 
     #[test]
     fn not_opml_is_a_clear_error() {
-        assert!(matches!(parse("<html><body>hi</body></html>"), Err(OpmlError::NoOutlines)));
+        assert!(matches!(
+            parse("<html><body>hi</body></html>"),
+            Err(OpmlError::NoOutlines)
+        ));
         assert!(parse("<opml><body><outline xmlUrl=\"x\" <<<").is_err());
     }
 }

@@ -56,10 +56,10 @@ fn prepare(text: &str) -> Result<String, ParseError> {
     }
     let start = t.find(['<', '{']).ok_or(ParseError::NotAFeed)?;
     let mut t = &t[start..];
-    if t.starts_with("<?xml") {
-        if let Some(end) = t.find("?>") {
-            t = t[end + 2..].trim_start();
-        }
+    if t.starts_with("<?xml")
+        && let Some(end) = t.find("?>")
+    {
+        t = t[end + 2..].trim_start();
     }
     let head: String = t.chars().take(512).collect::<String>().to_ascii_lowercase();
     let first_tag = head
@@ -69,9 +69,10 @@ fn prepare(text: &str) -> Result<String, ParseError> {
     if head.starts_with("<!doctype html") || first_tag.starts_with("html") {
         return Err(ParseError::Html);
     }
-    Ok(t
-        .chars()
-        .filter(|&c| !(c < ' ' && c != '\t' && c != '\n' && c != '\r') && c != '\u{FFFE}' && c != '\u{FFFF}')
+    Ok(t.chars()
+        .filter(|&c| {
+            !(c < ' ' && c != '\t' && c != '\n' && c != '\r') && c != '\u{FFFE}' && c != '\u{FFFF}'
+        })
         .collect())
 }
 
@@ -176,7 +177,11 @@ fn tag_text<'a>(text: &'a str, local: &str) -> Option<&'a str> {
     Some(&rest[..rest.find('<')?])
 }
 
-fn convert(feed: feed_rs::model::Feed, base: Option<&Url>, sy_interval: Option<i64>) -> IncomingFeed {
+fn convert(
+    feed: feed_rs::model::Feed,
+    base: Option<&Url>,
+    sy_interval: Option<i64>,
+) -> IncomingFeed {
     let site_url = feed
         .links
         .iter()
@@ -218,9 +223,20 @@ fn convert_entry(e: feed_rs::model::Entry, base: Option<&Url>) -> IncomingItem {
         let mut h = Sha256::new();
         h.update(title.as_bytes());
         h.update(b"\n");
-        h.update(published.map(|p| p.to_string()).unwrap_or_default().as_bytes());
+        h.update(
+            published
+                .map(|p| p.to_string())
+                .unwrap_or_default()
+                .as_bytes(),
+        );
         h.update(b"\n");
-        h.update(e.summary.as_ref().map(|s| s.content.as_str()).unwrap_or("").as_bytes());
+        h.update(
+            e.summary
+                .as_ref()
+                .map(|s| s.content.as_str())
+                .unwrap_or("")
+                .as_bytes(),
+        );
         format!("sha256:{}", hex::encode(h.finalize()))
     };
     let author = Some(
@@ -238,8 +254,14 @@ fn convert_entry(e: feed_rs::model::Entry, base: Option<&Url>) -> IncomingItem {
         link,
         author,
         published,
-        summary: e.summary.map(|s| s.content).filter(|s| !s.trim().is_empty()),
-        content: e.content.and_then(|c| c.body).filter(|s| !s.trim().is_empty()),
+        summary: e
+            .summary
+            .map(|s| s.content)
+            .filter(|s| !s.trim().is_empty()),
+        content: e
+            .content
+            .and_then(|c| c.body)
+            .filter(|s| !s.trim().is_empty()),
         categories: e
             .categories
             .into_iter()
@@ -387,7 +409,11 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_refused_without_overflow() {
-        let xml = format!("<rss version=\"2.0\"><channel>{}{}</channel></rss>", "<x>".repeat(50_000), "</x>".repeat(50_000));
+        let xml = format!(
+            "<rss version=\"2.0\"><channel>{}{}</channel></rss>",
+            "<x>".repeat(50_000),
+            "</x>".repeat(50_000)
+        );
         assert_eq!(parse_text(&xml, None), Err(ParseError::TooDeep(MAX_DEPTH)));
     }
 
@@ -406,7 +432,10 @@ mod tests {
     fn sy_update_period() {
         let xml = r#"<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"><channel><title>x</title>
           <sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency></channel></rss>"#;
-        assert_eq!(parse_text(xml, None).unwrap().publisher_interval, Some(1800));
+        assert_eq!(
+            parse_text(xml, None).unwrap().publisher_interval,
+            Some(1800)
+        );
     }
 
     #[test]
@@ -420,6 +449,9 @@ mod tests {
 
     #[test]
     fn entities_decode() {
-        assert_eq!(decode_entities("a &amp; b &#8217; &#x41; &bogus; &"), "a & b ’ A &bogus; &");
+        assert_eq!(
+            decode_entities("a &amp; b &#8217; &#x41; &bogus; &"),
+            "a & b ’ A &bogus; &"
+        );
     }
 }

@@ -240,10 +240,17 @@ impl Poller {
 
     /// Writes one task's result to the store and says how it went.
     fn apply(&mut self, done: TaskResult) -> Result<FeedResult, StoreError> {
-        let TaskResult { feed, started, result } = done;
+        let TaskResult {
+            feed,
+            started,
+            result,
+        } = done;
         let policy = self.policy;
         match result {
-            Ok(TaskOk::NotModified { max_age, permanent_url }) => {
+            Ok(TaskOk::NotModified {
+                max_age,
+                permanent_url,
+            }) => {
                 let next = schedule::next_check(
                     &policy,
                     schedule::Outcome::Success { max_age },
@@ -302,18 +309,27 @@ impl Poller {
                     .ok()
                     .and_then(|u| u.host_str().map(str::to_string))
                     .unwrap_or_default();
-                let until = self.fetcher.host_backoff(&host).unwrap_or(started + policy.min_interval);
+                let until = self
+                    .fetcher
+                    .host_backoff(&host)
+                    .unwrap_or(started + policy.min_interval);
                 self.store.defer(feed.id, until)?;
                 Ok(FeedResult::Deferred { until })
             }
             Err(TaskErr::Fetch(e)) => {
                 let retry_after = match &e {
                     FetchError::Status {
-                        retry_after: Some(t), ..
+                        retry_after: Some(t),
+                        ..
                     } => Some(*t),
                     _ => None,
                 };
-                if let (Some(t), Some(host)) = (retry_after, Url::parse(&feed.url).ok().and_then(|u| u.host_str().map(str::to_string))) {
+                if let (Some(t), Some(host)) = (
+                    retry_after,
+                    Url::parse(&feed.url)
+                        .ok()
+                        .and_then(|u| u.host_str().map(str::to_string)),
+                ) {
                     self.store.set_host_backoff(&host, t)?;
                 }
                 let text = e.to_string();
@@ -323,14 +339,23 @@ impl Poller {
                     offline: e.is_offline_like(),
                 })
             }
-            Err(TaskErr::Parse { error, permanent_url }) => {
+            Err(TaskErr::Parse {
+                error,
+                permanent_url,
+            }) => {
                 let text = match &permanent_url {
                     Some(u) => format!(
                         "moved permanently to {u}, but that address did not give a feed ({error}); the subscription keeps its old address"
                     ),
                     None => error.to_string(),
                 };
-                self.fail(&feed, started, &text, None, permanent_url.as_ref().map(Url::as_str))?;
+                self.fail(
+                    &feed,
+                    started,
+                    &text,
+                    None,
+                    permanent_url.as_ref().map(Url::as_str),
+                )?;
                 Ok(FeedResult::Failed {
                     error: text,
                     offline: false,
@@ -390,27 +415,43 @@ async fn poll_one(fetcher: Fetcher, feed: Feed) -> TaskResult {
         last_modified: feed.last_modified.clone(),
     };
     let result = fetch_and_parse(&fetcher, &feed.url, &validators).await;
-    TaskResult { feed, started, result }
+    TaskResult {
+        feed,
+        started,
+        result,
+    }
 }
 
-async fn fetch_and_parse(fetcher: &Fetcher, url: &str, validators: &Validators) -> Result<TaskOk, TaskErr> {
+async fn fetch_and_parse(
+    fetcher: &Fetcher,
+    url: &str,
+    validators: &Validators,
+) -> Result<TaskOk, TaskErr> {
     // The user chose this feed: any address is fine for the feed itself.
     let outcome = fetcher
         .get(url, Kind::Feed, validators, AddressPolicy::Any)
         .await
         .map_err(TaskErr::Fetch)?;
     match outcome {
-        Outcome::NotModified { cache, permanent_url } => Ok(TaskOk::NotModified {
+        Outcome::NotModified {
+            cache,
+            permanent_url,
+        } => Ok(TaskOk::NotModified {
             max_age: cache.max_age,
             permanent_url,
         }),
         Outcome::Fetched(f) => {
-            let charset = f.content_type.as_deref().and_then(fetch::charset::charset_param);
+            let charset = f
+                .content_type
+                .as_deref()
+                .and_then(fetch::charset::charset_param);
             let base = f.final_url.clone();
             let body = f.body;
-            let parsed = tokio::task::spawn_blocking(move || parse::parse_feed(&body, charset.as_deref(), Some(&base)))
-                .await
-                .unwrap_or_else(|e| Err(ParseError::Panicked(e.to_string())));
+            let parsed = tokio::task::spawn_blocking(move || {
+                parse::parse_feed(&body, charset.as_deref(), Some(&base))
+            })
+            .await
+            .unwrap_or_else(|e| Err(ParseError::Panicked(e.to_string())));
             match parsed {
                 Ok(doc) => Ok(TaskOk::Parsed {
                     doc,

@@ -56,7 +56,12 @@ pub enum Outcome {
 
 /// The next time the feed is due. `publisher_interval` comes from the feed
 /// document (`<ttl>` or `sy:updatePeriod`).
-pub fn next_check(policy: &Policy, outcome: Outcome, publisher_interval: Option<i64>, now: Timestamp) -> Timestamp {
+pub fn next_check(
+    policy: &Policy,
+    outcome: Outcome,
+    publisher_interval: Option<i64>,
+    now: Timestamp,
+) -> Timestamp {
     match outcome {
         Outcome::Gone => Timestamp::MAX,
         Outcome::Success { max_age } => {
@@ -64,7 +69,10 @@ pub fn next_check(policy: &Policy, outcome: Outcome, publisher_interval: Option<
                 .interval
                 .max(publisher_interval.unwrap_or(0))
                 .max(max_age.unwrap_or(0));
-            now.saturating_add(wanted.clamp(policy.min_interval, policy.max_interval.max(policy.min_interval)))
+            now.saturating_add(wanted.clamp(
+                policy.min_interval,
+                policy.max_interval.max(policy.min_interval),
+            ))
         }
         Outcome::Error {
             consecutive,
@@ -100,17 +108,54 @@ mod tests {
 
     #[test]
     fn success_uses_interval_then_publisher_and_cache_hints() {
-        assert_eq!(next_check(&P, Outcome::Success { max_age: None }, None, 0), 1800);
-        assert_eq!(next_check(&P, Outcome::Success { max_age: Some(60) }, None, 0), 1800);
-        assert_eq!(next_check(&P, Outcome::Success { max_age: Some(7200) }, None, 0), 7200);
-        assert_eq!(next_check(&P, Outcome::Success { max_age: None }, Some(3600), 0), 3600);
+        assert_eq!(
+            next_check(&P, Outcome::Success { max_age: None }, None, 0),
+            1800
+        );
+        assert_eq!(
+            next_check(&P, Outcome::Success { max_age: Some(60) }, None, 0),
+            1800
+        );
+        assert_eq!(
+            next_check(
+                &P,
+                Outcome::Success {
+                    max_age: Some(7200)
+                },
+                None,
+                0
+            ),
+            7200
+        );
+        assert_eq!(
+            next_check(&P, Outcome::Success { max_age: None }, Some(3600), 0),
+            3600
+        );
         // A year-long ttl is capped.
-        assert_eq!(next_check(&P, Outcome::Success { max_age: None }, Some(365 * 86_400), 0), 86_400);
+        assert_eq!(
+            next_check(
+                &P,
+                Outcome::Success { max_age: None },
+                Some(365 * 86_400),
+                0
+            ),
+            86_400
+        );
     }
 
     #[test]
     fn errors_back_off_exponentially_and_respect_retry_after() {
-        let e = |n, ra| next_check(&P, Outcome::Error { consecutive: n, retry_after: ra }, None, 0);
+        let e = |n, ra| {
+            next_check(
+                &P,
+                Outcome::Error {
+                    consecutive: n,
+                    retry_after: ra,
+                },
+                None,
+                0,
+            )
+        };
         assert_eq!(e(1, None), 1800);
         assert_eq!(e(2, None), 3600);
         assert_eq!(e(3, None), 7200);

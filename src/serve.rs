@@ -71,7 +71,8 @@ impl Reply {
 
     /// Adds a header.
     pub fn header(mut self, name: &str, value: impl AsRef<[u8]>) -> Reply {
-        self.headers.push((name.to_ascii_lowercase(), value.as_ref().to_vec()));
+        self.headers
+            .push((name.to_ascii_lowercase(), value.as_ref().to_vec()));
         self
     }
 
@@ -97,7 +98,8 @@ impl Reply {
         } else {
             Reply::ok(content_type, body.to_vec())
         };
-        r.header("etag", etag).header("last-modified", last_modified)
+        r.header("etag", etag)
+            .header("last-modified", last_modified)
     }
 }
 
@@ -123,7 +125,9 @@ impl LocalServer {
         std_listener.set_nonblocking(true)?;
         let addr = std_listener.local_addr()?;
         let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         let thread = std::thread::Builder::new()
             .name("khabar-serve".into())
             .spawn(move || {
@@ -198,7 +202,8 @@ async fn respond(h: &Handler, req: hyper::Request<Incoming>) -> hyper::Response<
         tokio::time::sleep(d).await;
     }
     let mut resp = hyper::Response::new(Full::new(Bytes::from(reply.body)));
-    *resp.status_mut() = hyper::StatusCode::from_u16(reply.status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    *resp.status_mut() = hyper::StatusCode::from_u16(reply.status)
+        .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     for (k, v) in reply.headers {
         if let (Ok(name), Ok(value)) = (
             hyper::header::HeaderName::from_bytes(k.as_bytes()),

@@ -29,10 +29,14 @@ fn conditional_get_round_trip_sends_validators_byte_exact_and_304_writes_no_item
     let lm = "Tue, 04 Aug 2026 09:00:00 GMT";
     let body = rss("Cond", &[("a", "Alpha", "Mon, 03 Aug 2026 10:00:00 GMT")]);
     site.route("/feed", move |req| {
-        if req.header("if-none-match") == Some(etag) && req.header("if-modified-since") == Some(lm.as_bytes()) {
+        if req.header("if-none-match") == Some(etag)
+            && req.header("if-modified-since") == Some(lm.as_bytes())
+        {
             Reply::status(304)
         } else {
-            Reply::ok(RSS, body.clone()).header("etag", etag).header("last-modified", lm)
+            Reply::ok(RSS, body.clone())
+                .header("etag", etag)
+                .header("last-modified", lm)
         }
     });
     let mut p = poller();
@@ -59,7 +63,9 @@ fn conditional_get_round_trip_sends_validators_byte_exact_and_304_writes_no_item
 #[test]
 fn retry_after_on_429_holds_back_every_feed_of_that_host() {
     let site = Site::new();
-    site.route("/busy", |_| Reply::status(429).header("retry-after", "3600"));
+    site.route("/busy", |_| {
+        Reply::status(429).header("retry-after", "3600")
+    });
     site.feed("/other", RSS, rss("Other", &[("x", "X", "")]));
     let mut p = poller();
     let busy = p.store().add_feed(&site.url("/busy"), None, None).unwrap();
@@ -69,7 +75,11 @@ fn retry_after_on_429_holds_back_every_feed_of_that_host() {
     let (s, _) = poll(&mut p, false);
     assert_eq!(s.failed, 1);
     let f = p.store().feed(busy).unwrap();
-    assert!(f.last_error.as_deref().unwrap().contains("429"), "{:?}", f.last_error);
+    assert!(
+        f.last_error.as_deref().unwrap().contains("429"),
+        "{:?}",
+        f.last_error
+    );
     assert!(f.next_check_at >= khabar::model::now() + 3500);
     // Now force everything: the other feed on the same host must wait, unasked.
     let (s, ev) = poll(&mut p, true);
@@ -77,14 +87,19 @@ fn retry_after_on_429_holds_back_every_feed_of_that_host() {
     assert_eq!(site.hits("/other"), 0);
     assert_eq!(site.hits("/busy"), 1);
     // The deadline survives a restart: it is in the store.
-    assert_eq!(p.store().host_backoffs(khabar::model::now()).unwrap().len(), 1);
+    assert_eq!(
+        p.store().host_backoffs(khabar::model::now()).unwrap().len(),
+        1
+    );
 }
 
 #[test]
 fn retry_after_as_http_date_on_503() {
     let site = Site::new();
     let when = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(7200));
-    site.route("/down", move |_| Reply::status(503).header("retry-after", &when));
+    site.route("/down", move |_| {
+        Reply::status(503).header("retry-after", &when)
+    });
     let mut p = poller();
     let f = p.store().add_feed(&site.url("/down"), None, None).unwrap();
     poll(&mut p, false);
@@ -129,7 +144,10 @@ fn permanent_redirect_to_a_captive_portal_keeps_the_url() {
     let portal = site.url("/login");
     site.route("/feed", move |_| Reply::redirect(308, &portal));
     site.route("/login", |_| {
-        Reply::ok("text/html", "<!DOCTYPE html><html><body>Sign in to the hotel wifi</body></html>")
+        Reply::ok(
+            "text/html",
+            "<!DOCTYPE html><html><body>Sign in to the hotel wifi</body></html>",
+        )
     });
     let mut p = poller();
     let f = p.store().add_feed(&site.url("/feed"), None, None).unwrap();
@@ -137,7 +155,10 @@ fn permanent_redirect_to_a_captive_portal_keeps_the_url() {
     assert_eq!(s.failed, 1);
     let feed = p.store().feed(f).unwrap();
     assert_eq!(feed.url, site.url("/feed"));
-    assert_eq!(feed.redirect_url.as_deref(), Some(site.url("/login").as_str()));
+    assert_eq!(
+        feed.redirect_url.as_deref(),
+        Some(site.url("/login").as_str())
+    );
     assert!(feed.last_error.unwrap().contains("not a feed"));
 }
 
@@ -173,7 +194,14 @@ fn slow_server_times_out_with_a_clear_error_and_backs_off() {
     assert!(t.elapsed() < Duration::from_secs(4));
     assert_eq!(s.failed, 1);
     let feed = p.store().feed(f).unwrap();
-    assert!(feed.last_error.as_deref().unwrap().contains("did not answer"), "{:?}", feed.last_error);
+    assert!(
+        feed.last_error
+            .as_deref()
+            .unwrap()
+            .contains("did not answer"),
+        "{:?}",
+        feed.last_error
+    );
     assert_eq!(feed.error_count, 1);
     // A second failure doubles the wait.
     p.store().make_due(f, false).unwrap();
@@ -181,7 +209,10 @@ fn slow_server_times_out_with_a_clear_error_and_backs_off() {
     poll(&mut p, false);
     let feed = p.store().feed(f).unwrap();
     assert_eq!(feed.error_count, 2);
-    assert_eq!(feed.next_check_at - feed.last_fetch_at.unwrap(), first_wait * 2);
+    assert_eq!(
+        feed.next_check_at - feed.last_fetch_at.unwrap(),
+        first_wait * 2
+    );
 }
 
 #[test]
@@ -193,7 +224,14 @@ fn oversized_body_is_cut_off_at_the_cap() {
     let f = p.store().add_feed(&site.url("/big"), None, None).unwrap();
     let (s, _) = poll(&mut p, false);
     assert_eq!(s.failed, 1);
-    assert!(p.store().feed(f).unwrap().last_error.unwrap().contains("larger than"));
+    assert!(
+        p.store()
+            .feed(f)
+            .unwrap()
+            .last_error
+            .unwrap()
+            .contains("larger than")
+    );
 }
 
 #[test]
@@ -207,12 +245,21 @@ fn gzip_bomb_is_cut_off_by_decoded_size() {
     let bomb = enc.finish().unwrap();
     assert!(bomb.len() < 200 * 1024);
     let site = Site::new();
-    site.route("/bomb", move |_| Reply::ok(RSS, bomb.clone()).header("content-encoding", "gzip"));
+    site.route("/bomb", move |_| {
+        Reply::ok(RSS, bomb.clone()).header("content-encoding", "gzip")
+    });
     let mut p = poller();
     let f = p.store().add_feed(&site.url("/bomb"), None, None).unwrap();
     let (s, _) = poll(&mut p, false);
     assert_eq!(s.failed, 1);
-    assert!(p.store().feed(f).unwrap().last_error.unwrap().contains("larger than"));
+    assert!(
+        p.store()
+            .feed(f)
+            .unwrap()
+            .last_error
+            .unwrap()
+            .contains("larger than")
+    );
 }
 
 #[test]
@@ -222,14 +269,21 @@ fn compressed_feeds_are_decoded() {
     enc.write_all(body.as_bytes()).unwrap();
     let gz = enc.finish().unwrap();
     let site = Site::new();
-    site.route("/z", move |_| Reply::ok(RSS, gz.clone()).header("content-encoding", "gzip"));
+    site.route("/z", move |_| {
+        Reply::ok(RSS, gz.clone()).header("content-encoding", "gzip")
+    });
     let mut p = poller();
     p.store().add_feed(&site.url("/z"), None, None).unwrap();
     let (s, _) = poll(&mut p, false);
     assert_eq!(s.new_items, 1);
-    let accept_enc = site.requests("/z")[0].header("accept-encoding").map(|v| String::from_utf8_lossy(v).into_owned());
+    let accept_enc = site.requests("/z")[0]
+        .header("accept-encoding")
+        .map(|v| String::from_utf8_lossy(v).into_owned());
     let ae = accept_enc.unwrap_or_default();
-    assert!(ae.contains("gzip") && ae.contains("br") && ae.contains("deflate"), "{ae}");
+    assert!(
+        ae.contains("gzip") && ae.contains("br") && ae.contains("deflate"),
+        "{ae}"
+    );
 }
 
 #[test]
@@ -251,10 +305,15 @@ fn cache_control_max_age_and_ttl_push_the_next_check_out() {
     let site = Site::new();
     let body = rss("Cached", &[]).replace("<link>", "<ttl>120</ttl><link>");
     site.route("/ttl", move |_| Reply::ok(RSS, body.clone()));
-    site.route("/maxage", |_| Reply::ok(RSS, rss("M", &[])).header("cache-control", "max-age=10800"));
+    site.route("/maxage", |_| {
+        Reply::ok(RSS, rss("M", &[])).header("cache-control", "max-age=10800")
+    });
     let mut p = poller();
     let a = p.store().add_feed(&site.url("/ttl"), None, None).unwrap();
-    let b = p.store().add_feed(&site.url("/maxage"), None, None).unwrap();
+    let b = p
+        .store()
+        .add_feed(&site.url("/maxage"), None, None)
+        .unwrap();
     poll(&mut p, false);
     let fa = p.store().feed(a).unwrap();
     let fb = p.store().feed(b).unwrap();
@@ -280,7 +339,9 @@ fn at_most_two_requests_in_flight_per_host() {
     }
     let mut p = poller();
     for i in 0..8 {
-        p.store().add_feed(&site.url(&format!("/f{i}")), None, None).unwrap();
+        p.store()
+            .add_feed(&site.url(&format!("/f{i}")), None, None)
+            .unwrap();
     }
     let (s, _) = poll(&mut p, false);
     assert_eq!(s.fetched, 8);
@@ -290,6 +351,10 @@ fn at_most_two_requests_in_flight_per_host() {
     let mut t = arrivals.lock().unwrap().clone();
     t.sort();
     for w in t.windows(3) {
-        assert!(w[2] - w[0] >= Duration::from_millis(250), "{:?}", w[2] - w[0]);
+        assert!(
+            w[2] - w[0] >= Duration::from_millis(250),
+            "{:?}",
+            w[2] - w[0]
+        );
     }
 }

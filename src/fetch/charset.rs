@@ -9,7 +9,7 @@
 //! label), and bytes labelled UTF-8 that are not valid UTF-8 are detected.
 //! encoding_rs has no UTF-32, so that is decoded here.
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE};
 
 /// The result of decoding: the text and the name of the encoding used.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,10 +52,8 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
         // A UTF-16 label on bytes without zero-byte pattern is wrong: the
         // document is ASCII-compatible. Fall through to detection.
         Some(enc) if enc == UTF_16LE || enc == UTF_16BE => {}
-        Some(enc) if enc == UTF_8 => {
-            if utf8_ok {
-                return with(UTF_8, bytes);
-            }
+        Some(enc) if enc == UTF_8 && utf8_ok => {
+            return with(UTF_8, bytes);
         }
         Some(enc) => {
             if utf8_ok && !bytes.is_ascii() {
@@ -88,7 +86,7 @@ fn with(enc: &'static Encoding, bytes: &[u8]) -> Decoded {
 
 fn decode_utf32(bytes: &[u8], big_endian: bool) -> Decoded {
     let mut text = String::with_capacity(bytes.len() / 4);
-    let mut had_errors = bytes.len() % 4 != 0;
+    let mut had_errors = !bytes.len().is_multiple_of(4);
     for chunk in bytes.chunks_exact(4) {
         let arr = [chunk[0], chunk[1], chunk[2], chunk[3]];
         let v = if big_endian {
@@ -119,7 +117,10 @@ pub fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(1024)];
     let head = String::from_utf8_lossy(head).to_ascii_lowercase();
     if let Some(start) = head.find("<?xml") {
-        let decl_end = head[start..].find("?>").map(|e| start + e).unwrap_or(head.len());
+        let decl_end = head[start..]
+            .find("?>")
+            .map(|e| start + e)
+            .unwrap_or(head.len());
         let decl = &head[start..decl_end];
         if let Some(label) = attr_value(decl, "encoding") {
             return Encoding::for_label(label.as_bytes());
@@ -133,14 +134,14 @@ pub fn declared_encoding(bytes: &[u8]) -> Option<&'static Encoding> {
         if let Some(label) = attr_value(tag, "charset") {
             return Encoding::for_label(label.as_bytes());
         }
-        if let Some(content) = attr_value(tag, "content") {
-            if let Some(i) = content.find("charset=") {
-                let label = content[i + 8..]
-                    .split(|c: char| c == ';' || c.is_whitespace())
-                    .next()
-                    .unwrap_or("");
-                return Encoding::for_label(label.as_bytes());
-            }
+        if let Some(content) = attr_value(tag, "content")
+            && let Some(i) = content.find("charset=")
+        {
+            let label = content[i + 8..]
+                .split(|c: char| c == ';' || c.is_whitespace())
+                .next()
+                .unwrap_or("");
+            return Encoding::for_label(label.as_bytes());
         }
     }
     None
@@ -239,7 +240,9 @@ mod tests {
     #[test]
     fn bom_wins_over_declaration() {
         let mut doc = vec![0xEF, 0xBB, 0xBF];
-        doc.extend(format!("<?xml version=\"1.0\" encoding=\"windows-1256\"?><rss>{URDU}</rss>").bytes());
+        doc.extend(
+            format!("<?xml version=\"1.0\" encoding=\"windows-1256\"?><rss>{URDU}</rss>").bytes(),
+        );
         let d = decode(&doc, Some("iso-8859-1"));
         assert_eq!(d.encoding, "UTF-8");
         assert!(d.text.starts_with("<?xml"));

@@ -137,14 +137,28 @@ mod tests {
     #[test]
     fn only_http_and_https() {
         assert!(parse_http_url("https://example.com/feed").is_ok());
-        assert!(matches!(parse_http_url("file:///etc/passwd"), Err(FetchError::Scheme(_))));
-        assert!(matches!(parse_http_url("javascript:alert(1)"), Err(FetchError::Scheme(_))));
-        assert!(matches!(parse_http_url("ftp://x/y"), Err(FetchError::Scheme(_))));
+        assert!(matches!(
+            parse_http_url("file:///etc/passwd"),
+            Err(FetchError::Scheme(_))
+        ));
+        assert!(matches!(
+            parse_http_url("javascript:alert(1)"),
+            Err(FetchError::Scheme(_))
+        ));
+        assert!(matches!(
+            parse_http_url("ftp://x/y"),
+            Err(FetchError::Scheme(_))
+        ));
     }
 
     #[tokio::test]
     async fn public_only_refuses_loopback_names_and_literals() {
-        for u in ["http://127.0.0.1:8080/x", "http://localhost/x", "http://[::1]/", "http://192.168.0.1/admin"] {
+        for u in [
+            "http://127.0.0.1:8080/x",
+            "http://localhost/x",
+            "http://[::1]/",
+            "http://192.168.0.1/admin",
+        ] {
             let url = Url::parse(u).unwrap();
             assert!(matches!(
                 check_policy(&url, AddressPolicy::PublicOnly).await,

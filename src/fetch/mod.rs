@@ -21,8 +21,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::StatusCode;
+use reqwest::header::{self, HeaderMap, HeaderValue};
 use tokio::sync::Semaphore;
 use url::Url;
 
@@ -185,7 +185,9 @@ impl Fetcher {
     pub fn host_backoff(&self, host: &str) -> Option<Timestamp> {
         let now = model::now();
         let map = self.backoff.lock().ok()?;
-        map.get(&host.to_ascii_lowercase()).copied().filter(|&t| t > now)
+        map.get(&host.to_ascii_lowercase())
+            .copied()
+            .filter(|&t| t > now)
     }
 
     fn host_semaphore(&self, host: &str) -> Arc<Semaphore> {
@@ -309,10 +311,10 @@ impl Fetcher {
     async fn read_capped(&self, mut resp: reqwest::Response) -> Result<Vec<u8>, FetchError> {
         let cap = self.config.max_body;
         let encoded = resp.headers().contains_key(header::CONTENT_ENCODING);
-        if let (Some(len), false) = (resp.content_length(), encoded) {
-            if len > cap {
-                return Err(FetchError::TooLarge(cap));
-            }
+        if let (Some(len), false) = (resp.content_length(), encoded)
+            && len > cap
+        {
+            return Err(FetchError::TooLarge(cap));
         }
         let mut body: Vec<u8> = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_error(e))? {
@@ -365,7 +367,11 @@ fn request_headers(kind: Kind, v: &Validators) -> HeaderMap {
         Kind::Image => ACCEPT_IMAGE,
     };
     h.insert(header::ACCEPT, HeaderValue::from_static(accept));
-    if let Some(etag) = v.etag.as_deref().and_then(|b| HeaderValue::from_bytes(b).ok()) {
+    if let Some(etag) = v
+        .etag
+        .as_deref()
+        .and_then(|b| HeaderValue::from_bytes(b).ok())
+    {
         h.insert(header::IF_NONE_MATCH, etag);
     }
     if let Some(lm) = v
@@ -418,10 +424,10 @@ fn cache_hints(headers: &HeaderMap) -> CacheHints {
             .get(header::EXPIRES)
             .and_then(|v| v.to_str().ok())
             .and_then(|s| httpdate::parse_http_date(s).ok());
-        if let Some(exp) = expires {
-            if let Ok(d) = exp.duration_since(std::time::SystemTime::now()) {
-                max_age = Some(d.as_secs() as i64);
-            }
+        if let Some(exp) = expires
+            && let Ok(d) = exp.duration_since(std::time::SystemTime::now())
+        {
+            max_age = Some(d.as_secs() as i64);
         }
     }
     CacheHints { max_age }
@@ -452,7 +458,10 @@ mod tests {
     #[test]
     fn max_age_from_cache_control() {
         let mut h = HeaderMap::new();
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=900"));
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=900"),
+        );
         assert_eq!(cache_hints(&h).max_age, Some(900));
     }
 }

@@ -15,12 +15,14 @@ pub mod migrations;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
 use crate::error::StoreError;
 use crate::fetch::Validators;
-use crate::model::{self, Feed, FeedId, Headline, IncomingFeed, IncomingItem, Item, ItemId, Timestamp};
+use crate::model::{
+    self, Feed, FeedId, Headline, IncomingFeed, IncomingItem, Item, ItemId, Timestamp,
+};
 use crate::parse::{collapse_ws, decode_entities, strip_tags};
 
 /// File name of the database inside the data folder.
@@ -111,7 +113,9 @@ impl Store {
     pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "foreign_keys", true)?;
@@ -133,20 +137,29 @@ impl Store {
 
     /// Runs `PRAGMA integrity_check`; `Ok(())` when it says ok.
     pub fn integrity_check(&self) -> Result<String, StoreError> {
-        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 
     // ---------------------------------------------------------------- feeds
 
     /// Subscribes to `url`. Fails with [`StoreError::Duplicate`] if present.
-    pub fn add_feed(&self, url: &str, title: Option<&str>, folder: Option<&str>) -> Result<FeedId, StoreError> {
+    pub fn add_feed(
+        &self,
+        url: &str,
+        title: Option<&str>,
+        folder: Option<&str>,
+    ) -> Result<FeedId, StoreError> {
         let res = self.conn.execute(
             "INSERT INTO feeds (url, title, folder, added_at) VALUES (?1, ?2, ?3, ?4)",
             params![url, title, folder, model::now()],
         );
         match res {
             Ok(_) => Ok(FeedId(self.conn.last_insert_rowid())),
-            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
                 Err(StoreError::Duplicate(url.to_string()))
             }
             Err(e) => Err(e.into()),
@@ -181,7 +194,11 @@ impl Store {
     /// One feed.
     pub fn feed(&self, id: FeedId) -> Result<Feed, StoreError> {
         self.conn
-            .query_row(&format!("SELECT {FEED_COLS} FROM feeds WHERE id = ?1"), [id], feed_from_row)
+            .query_row(
+                &format!("SELECT {FEED_COLS} FROM feeds WHERE id = ?1"),
+                [id],
+                feed_from_row,
+            )
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("feed {id}")))
     }
@@ -190,7 +207,11 @@ impl Store {
     pub fn feed_by_url(&self, url: &str) -> Result<Option<Feed>, StoreError> {
         Ok(self
             .conn
-            .query_row(&format!("SELECT {FEED_COLS} FROM feeds WHERE url = ?1"), [url], feed_from_row)
+            .query_row(
+                &format!("SELECT {FEED_COLS} FROM feeds WHERE url = ?1"),
+                [url],
+                feed_from_row,
+            )
             .optional()?)
     }
 
@@ -204,7 +225,12 @@ impl Store {
     }
 
     /// Sets a feed's title and folder (OPML import of a known feed).
-    pub fn set_feed_meta(&self, id: FeedId, title: Option<&str>, folder: Option<&str>) -> Result<(), StoreError> {
+    pub fn set_feed_meta(
+        &self,
+        id: FeedId,
+        title: Option<&str>,
+        folder: Option<&str>,
+    ) -> Result<(), StoreError> {
         self.conn.execute(
             "UPDATE feeds SET title = coalesce(?2, title), folder = coalesce(?3, folder) WHERE id = ?1",
             params![id, title, folder],
@@ -214,8 +240,10 @@ impl Store {
 
     /// Whether to fetch full articles for this feed.
     pub fn set_fetch_articles(&self, id: FeedId, on: bool) -> Result<(), StoreError> {
-        self.conn
-            .execute("UPDATE feeds SET fetch_articles = ?2 WHERE id = ?1", params![id, on])?;
+        self.conn.execute(
+            "UPDATE feeds SET fetch_articles = ?2 WHERE id = ?1",
+            params![id, on],
+        )?;
         Ok(())
     }
 
@@ -262,8 +290,10 @@ impl Store {
 
     /// Defers a feed without counting an error (its host asked us to wait).
     pub fn defer(&self, id: FeedId, until: Timestamp) -> Result<(), StoreError> {
-        self.conn
-            .execute("UPDATE feeds SET next_check_at = ?2 WHERE id = ?1", params![id, until])?;
+        self.conn.execute(
+            "UPDATE feeds SET next_check_at = ?2 WHERE id = ?1",
+            params![id, until],
+        )?;
         Ok(())
     }
 
@@ -329,7 +359,9 @@ impl Store {
         )?;
         let mut stats = ApplyStats::default();
         {
-            let mut find = tx.prepare_cached("SELECT id, hash FROM items WHERE feed_id = ?1 AND identity = ?2")?;
+            let mut find = tx.prepare_cached(
+                "SELECT id, hash FROM items WHERE feed_id = ?1 AND identity = ?2",
+            )?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO items (feed_id, identity, title, link, author, published, published_known,
                      first_seen, summary, content, categories, hash)
@@ -342,7 +374,8 @@ impl Store {
                      summary = ?7, content = ?8, categories = ?9, hash = ?10
                  WHERE id = ?1",
             )?;
-            let mut fts_insert = tx.prepare_cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+            let mut fts_insert = tx
+                .prepare_cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
             let mut fts_delete = tx.prepare_cached("DELETE FROM items_fts WHERE rowid = ?1")?;
             for item in &incoming.items {
                 let hash = item_hash(item);
@@ -351,7 +384,8 @@ impl Store {
                     Some(p) if p <= now + 86_400 => (p, true),
                     _ => (now, false),
                 };
-                let categories = (!item.categories.is_empty()).then(|| item.categories.join("\u{1f}"));
+                let categories =
+                    (!item.categories.is_empty()).then(|| item.categories.join("\u{1f}"));
                 let existing: Option<(i64, Vec<u8>)> = find
                     .query_row(params![id, item.identity], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?;
@@ -490,25 +524,32 @@ impl Store {
 
     /// Number of items stored.
     pub fn item_count(&self) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row("SELECT count(*) FROM items", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM items", [], |r| r.get(0))?)
     }
 
     /// Marks an item read or unread.
     pub fn set_read(&self, id: ItemId, read: bool) -> Result<(), StoreError> {
-        self.conn
-            .execute("UPDATE items SET read = ?2 WHERE id = ?1", params![id, read])?;
+        self.conn.execute(
+            "UPDATE items SET read = ?2 WHERE id = ?1",
+            params![id, read],
+        )?;
         Ok(())
     }
 
     /// Stars or unstars an item.
     pub fn set_starred(&self, id: ItemId, starred: bool) -> Result<(), StoreError> {
-        self.conn
-            .execute("UPDATE items SET starred = ?2 WHERE id = ?1", params![id, starred])?;
+        self.conn.execute(
+            "UPDATE items SET starred = ?2 WHERE id = ?1",
+            params![id, starred],
+        )?;
         Ok(())
     }
 }
 
-const FEED_COLS: &str = "id, url, title, site_url, folder, etag, last_modified, last_fetch_at, last_success_at,
+const FEED_COLS: &str =
+    "id, url, title, site_url, folder, etag, last_modified, last_fetch_at, last_success_at,
     next_check_at, error_count, last_error, redirect_url, gone, publisher_interval, fetch_articles";
 
 fn feed_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
@@ -605,10 +646,16 @@ mod tests {
     #[test]
     fn repoll_updates_in_place_and_never_duplicates() {
         let mut s = Store::open_in_memory().unwrap();
-        let f = s.add_feed("http://example.test/feed", None, Some("World")).unwrap();
+        let f = s
+            .add_feed("http://example.test/feed", None, Some("World"))
+            .unwrap();
         let doc = IncomingFeed {
             title: Some("Example".into()),
-            items: vec![item("a", "Alpha", Some(1000)), item("b", "Beta", None), item("a", "Alpha again", Some(1000))],
+            items: vec![
+                item("a", "Alpha", Some(1000)),
+                item("b", "Beta", None),
+                item("a", "Alpha again", Some(1000)),
+            ],
             ..Default::default()
         };
         let st = s.apply_feed(f, &doc, &record(5000)).unwrap();
@@ -618,7 +665,12 @@ mod tests {
         assert_eq!(st.new_items, 0);
         assert_eq!(s.item_count().unwrap(), 2);
         // Missing date: first-seen time, kept across polls.
-        let hs = s.headlines(&HeadlineFilter { limit: 10, ..Default::default() }).unwrap();
+        let hs = s
+            .headlines(&HeadlineFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap();
         let beta = hs.iter().find(|h| h.title == "Beta").unwrap();
         assert_eq!(beta.published_ts, 5000);
         // Validators stored byte-exact.
@@ -630,14 +682,21 @@ mod tests {
         let mut s = Store::open_in_memory().unwrap();
         let f = s.add_feed("http://example.test/feed", None, None).unwrap();
         let doc = IncomingFeed {
-            items: vec![item("a", "Cricket final in Lahore", Some(1)), item("b", "Weather", Some(2))],
+            items: vec![
+                item("a", "Cricket final in Lahore", Some(1)),
+                item("b", "Weather", Some(2)),
+            ],
             ..Default::default()
         };
         s.apply_feed(f, &doc, &record(10)).unwrap();
         let q = |t: &str| {
-            s.headlines(&HeadlineFilter { search: Some(t.into()), limit: 10, ..Default::default() })
-                .unwrap()
-                .len()
+            s.headlines(&HeadlineFilter {
+                search: Some(t.into()),
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .len()
         };
         assert_eq!(q("cricket"), 1);
         assert_eq!(q("lahore CRICKET"), 1);
@@ -649,11 +708,21 @@ mod tests {
     fn remove_feed_clears_items_and_index() {
         let mut s = Store::open_in_memory().unwrap();
         let f = s.add_feed("http://example.test/feed", None, None).unwrap();
-        let doc = IncomingFeed { items: vec![item("a", "Alpha", Some(1))], ..Default::default() };
+        let doc = IncomingFeed {
+            items: vec![item("a", "Alpha", Some(1))],
+            ..Default::default()
+        };
         s.apply_feed(f, &doc, &record(10)).unwrap();
         s.remove_feed(f).unwrap();
         assert_eq!(s.item_count().unwrap(), 0);
-        let n: i64 = s.conn.query_row("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'alpha'", [], |r| r.get(0)).unwrap();
+        let n: i64 = s
+            .conn
+            .query_row(
+                "SELECT count(*) FROM items_fts WHERE items_fts MATCH 'alpha'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
         assert_eq!(n, 0);
     }
 
@@ -665,13 +734,19 @@ mod tests {
             let c = Connection::open(&path).unwrap();
             c.pragma_update(None, "user_version", 99).unwrap();
         }
-        assert!(matches!(Store::open(&path), Err(StoreError::TooNew { found: 99, .. })));
+        assert!(matches!(
+            Store::open(&path),
+            Err(StoreError::TooNew { found: 99, .. })
+        ));
     }
 
     #[test]
     fn duplicate_subscription_is_a_clear_error() {
         let s = Store::open_in_memory().unwrap();
         s.add_feed("http://x.test/f", None, None).unwrap();
-        assert!(matches!(s.add_feed("http://x.test/f", None, None), Err(StoreError::Duplicate(_))));
+        assert!(matches!(
+            s.add_feed("http://x.test/f", None, None),
+            Err(StoreError::Duplicate(_))
+        ));
     }
 }

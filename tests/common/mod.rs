@@ -36,17 +36,26 @@ impl Site {
             }
         }))
         .unwrap();
-        Site { server, routes, log }
+        Site {
+            server,
+            routes,
+            log,
+        }
     }
 
     pub fn route(&self, path: &str, f: impl Fn(&Request) -> Reply + Send + Sync + 'static) {
-        self.routes.lock().unwrap().insert(path.to_string(), Arc::new(f));
+        self.routes
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), Arc::new(f));
     }
 
     /// Serves fixed bytes with validators (ETag/Last-Modified, 304).
     pub fn feed(&self, path: &str, content_type: &'static str, body: impl Into<Vec<u8>>) {
         let body: Vec<u8> = body.into();
-        self.route(path, move |req| Reply::with_validators(req, content_type, &body));
+        self.route(path, move |req| {
+            Reply::with_validators(req, content_type, &body)
+        });
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -54,11 +63,22 @@ impl Site {
     }
 
     pub fn hits(&self, path: &str) -> usize {
-        self.log.lock().unwrap().iter().filter(|r| r.path == path).count()
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.path == path)
+            .count()
     }
 
     pub fn requests(&self, path: &str) -> Vec<Request> {
-        self.log.lock().unwrap().iter().filter(|r| r.path == path).cloned().collect()
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.path == path)
+            .cloned()
+            .collect()
     }
 }
 
@@ -72,7 +92,11 @@ pub fn test_fetch_config() -> FetchConfig {
 }
 
 pub fn poller_with(config: FetchConfig) -> Poller {
-    Poller::new(Store::open_in_memory().unwrap(), Fetcher::new(config).unwrap(), Policy::default())
+    Poller::new(
+        Store::open_in_memory().unwrap(),
+        Fetcher::new(config).unwrap(),
+        Policy::default(),
+    )
 }
 
 pub fn poller() -> Poller {
@@ -81,7 +105,9 @@ pub fn poller() -> Poller {
 
 pub fn poll(p: &mut Poller, force: bool) -> (PollSummary, Vec<PollEvent>) {
     let mut events = Vec::new();
-    let s = p.poll_blocking(&PollOptions { force }, &mut |e| events.push(e)).unwrap();
+    let s = p
+        .poll_blocking(&PollOptions { force }, &mut |e| events.push(e))
+        .unwrap();
     (s, events)
 }
 
@@ -95,7 +121,9 @@ pub fn rss(title: &str, items: &[(&str, &str, &str)]) -> String {
         if !guid.is_empty() {
             s.push_str(&format!("<guid>{guid}</guid>"));
         }
-        s.push_str(&format!("<title>{t}</title><description>Text of {t}.</description>"));
+        s.push_str(&format!(
+            "<title>{t}</title><description>Text of {t}.</description>"
+        ));
         if !date.is_empty() {
             s.push_str(&format!("<pubDate>{date}</pubDate>"));
         }

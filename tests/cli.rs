@@ -1,0 +1,209 @@
+//! The `khabar` command line, run as a child process against a loopback site.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::*;
+use khabar::serve::Reply;
+
+fn khabar(data: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_khabar"))
+        .args(args)
+        .env("KHABAR_DATA_DIR", data)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn add_by_site_url_discovers_the_feed_and_headlines_json_has_the_fields() {
+    let site = Site::new();
+    site.route("/", |_| {
+        Reply::ok(
+            "text/html",
+            r#"<html><head><title>Site</title>
+            <link rel="alternate" type="application/rss+xml" title="Latest" href="/rss/latest.xml">
+            </head><body>Home</body></html>"#,
+        )
+    });
+    site.feed(
+        "/rss/latest.xml",
+        RSS,
+        rss(
+            "Latest news",
+            &[
+                ("g1", "Budget passed", "Mon, 05 Feb 2024 14:30:00 +0500"),
+                ("g2", "Rain in Lahore", ""),
+            ],
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = khabar(dir.path(), &["add", &site.url("/")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Subscribed to Latest news"),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = khabar(dir.path(), &["headlines", "--json"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 2);
+    for key in ["id", "feed", "title", "link", "published"] {
+        assert!(arr[0].get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(
+        arr.iter().filter(|h| h["title"] == "Budget passed").count(),
+        1
+    );
+
+    // Search and show.
+    let out = khabar(dir.path(), &["headlines", "--search", "lahore", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    let id = v[0]["id"].as_i64().unwrap().to_string();
+    let out = khabar(dir.path(), &["show", &id]);
+    let text = stdout(&out);
+    assert!(text.starts_with("Rain in Lahore\n\n"), "{text}");
+    assert!(text.contains("Text of Rain in Lahore."));
+    let out = khabar(dir.path(), &["show", &id, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["title"], "Rain in Lahore");
+}
+
+#[test]
+fn add_of_a_page_without_feeds_names_the_url_and_cause() {
+    let site = Site::new();
+    site.route("/plain", |_| {
+        Reply::ok("text/html", "<html><body>No feeds here</body></html>")
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = khabar(dir.path(), &["add", &site.url("/plain")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&site.url("/plain")) && err.contains("not a feed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn poll_exits_zero_with_failures_and_prints_a_summary() {
+    let site = Site::new();
+    site.feed("/ok", RSS, rss("Good", &[("1", "One", "")]));
+    site.route("/broken", |_| Reply::status(500));
+    let dir = tempfile::tempdir().unwrap();
+    let opml = dir.path().join("subs.opml");
+    std::fs::write(
+        &opml,
+        format!(
+            r#"<opml version="2.0"><body><outline text="News"><outline text="Good" xmlUrl="{}"/><outline text="Broken" xmlUrl="{}"/></outline></body></opml>"#,
+            site.url("/ok"),
+            site.url("/broken")
+        ),
+    )
+    .unwrap();
+    let out = khabar(dir.path(), &["import", opml.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Imported 2 feeds"));
+
+    let out = khabar(dir.path(), &["poll"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = stdout(&out);
+    assert!(
+        s.contains("2 feeds: 1 fetched, 0 not modified, 1 failed, 1 new items"),
+        "{s}"
+    );
+    assert!(
+        stderr(&out).contains("Broken: the server answered 500"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = khabar(dir.path(), &["feeds"]);
+    let s = stdout(&out);
+    assert!(
+        s.contains("error (1 in a row): the server answered 500"),
+        "{s}"
+    );
+    assert!(s.contains("[News]"));
+
+    // Nothing is due now; --force polls all again, and the good one is a 304.
+    let out = khabar(dir.path(), &["poll"]);
+    assert!(stdout(&out).contains("0 feeds"), "{}", stdout(&out));
+    let out = khabar(dir.path(), &["poll", "--force", "--no-articles"]);
+    assert!(
+        stdout(&out).contains("2 feeds: 0 fetched, 1 not modified, 1 failed, 0 new items"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn opml_round_trip_keeps_feeds_titles_and_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/default-feeds.opml");
+    let out = khabar(dir.path(), &["import", src]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let exported = stdout(&khabar(dir.path(), &["export"]));
+    let original = khabar::opml::parse(&std::fs::read_to_string(src).unwrap()).unwrap();
+    let round = khabar::opml::parse(&exported).unwrap();
+    let key = |v: &[khabar::opml::OpmlFeed]| {
+        let mut k: Vec<_> = v
+            .iter()
+            .map(|f| (f.url.clone(), f.title.clone(), f.folder.clone()))
+            .collect();
+        k.sort();
+        k
+    };
+    assert_eq!(key(&original), key(&round));
+    assert!(exported.contains("<opml version=\"2.0\">"));
+    // Importing the export again adds nothing.
+    let again = dir.path().join("again.opml");
+    std::fs::write(&again, &exported).unwrap();
+    let out = khabar(dir.path(), &["import", again.to_str().unwrap()]);
+    assert!(
+        stdout(&out).contains("Imported 0 feeds"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn default_feeds_are_never_added_by_the_command_line_on_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = khabar(dir.path(), &["feeds"]);
+    assert!(stdout(&out).contains("No feeds yet"));
+}
+
+#[test]
+fn no_subcommand_prints_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = khabar(dir.path(), &[]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("Usage"));
+}
+
+#[test]
+fn bad_opml_is_a_clear_error_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.opml");
+    std::fs::write(&bad, "<html><body>not opml</body></html>").unwrap();
+    let out = khabar(dir.path(), &["import", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no OPML outlines"),
+        "{}",
+        stderr(&out)
+    );
+}
