@@ -52,9 +52,8 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
         // A UTF-16 label on bytes without zero-byte pattern is wrong: the
         // document is ASCII-compatible. Fall through to detection.
         Some(enc) if enc == UTF_16LE || enc == UTF_16BE => {}
-        Some(enc) if enc == UTF_8 && utf8_ok => {
-            return with(UTF_8, bytes);
-        }
+        // Labelled UTF-8: believe it when the bytes agree, else detect.
+        Some(enc) if enc == UTF_8 => {}
         Some(enc) => {
             if utf8_ok && !bytes.is_ascii() {
                 // Valid UTF-8 with multi-byte text is all but impossible by
