@@ -91,6 +91,14 @@ const ZONES: &[(&str, i32)] = &[
     ("AKDT", -480),
     ("HST", -600),
     ("ADT", -180),
+    // The short North American names feeds use, read as standard time.
+    ("AT", -240),
+    ("ET", -300),
+    ("CT", -360),
+    ("MT", -420),
+    ("PT", -480),
+    ("ETC/GMT", 0),
+    ("ETC/UTC", 0),
 ];
 
 const URDU_MONTHS: &[(&str, &str)] = &[
@@ -173,7 +181,18 @@ fn lenient(s: &str) -> Option<DateTime<Utc>> {
             .ok()
             .and_then(|t| Utc.timestamp_opt(t, 0).single());
     }
-    let norm = normalise(s);
+    let mut norm = normalise(s);
+    // "Sun Jul 15 01:16:00 +0000 2012": the zone before the year.
+    let toks: Vec<&str> = norm.split(' ').collect();
+    if toks.len() >= 3
+        && zone_offset(toks[toks.len() - 2]).is_some()
+        && toks[toks.len() - 1].len() == 4
+    {
+        let mut t = toks.clone();
+        let zone = t.remove(t.len() - 2);
+        t.push(zone);
+        norm = t.join(" ");
+    }
     let (body, offset) = split_zone(&norm);
     if let Some(off) = offset {
         let with = format!("{body} {}", fmt_offset(off));
@@ -195,6 +214,21 @@ fn lenient(s: &str) -> Option<DateTime<Utc>> {
                 .single()
                 .map(|d| d.with_timezone(&Utc));
         }
+    }
+    // "2003-12" and "2003".
+    let padded = match body.len() {
+        7 if body.as_bytes().get(4) == Some(&b'-') => Some(format!("{body}-01")),
+        4 if body.bytes().all(|b| b.is_ascii_digit()) => Some(format!("{body}-01-01")),
+        _ => None,
+    };
+    if let Some(d) = padded.and_then(|p| NaiveDate::parse_from_str(&p, "%Y-%m-%d").ok())
+        && plausible(&d)
+    {
+        let n = d.and_hms_opt(0, 0, 0)?;
+        return off
+            .from_local_datetime(&n)
+            .single()
+            .map(|d| d.with_timezone(&Utc));
     }
     for f in DATE_ONLY {
         if let Ok(d) = NaiveDate::parse_from_str(body, f) {

@@ -69,11 +69,61 @@ fn prepare(text: &str) -> Result<String, ParseError> {
     if head.starts_with("<!doctype html") || first_tag.starts_with("html") {
         return Err(ParseError::Html);
     }
-    Ok(t.chars()
+    let cleaned: String = t
+        .chars()
         .filter(|&c| {
             !(c < ' ' && c != '\t' && c != '\n' && c != '\r') && c != '\u{FFFE}' && c != '\u{FFFF}'
         })
-        .collect())
+        .collect();
+    Ok(normalise_rss_version(cleaned))
+}
+
+/// feed-rs dispatches `<rss>` on its version attribute and rejects a missing
+/// one or anything but 0.91, 0.92 and 2.0. Real feeds say `<rss>`, `0.93`,
+/// `0.94` or `2.01`, and are RSS 2.0 in all but name: read them as such.
+fn normalise_rss_version(text: String) -> String {
+    let Some(start) = root_start(&text) else {
+        return text;
+    };
+    let rest = &text[start..];
+    let is_rss = rest.starts_with("<rss")
+        && rest[4..].starts_with(|c: char| c.is_whitespace() || c == '>' || c == '/');
+    let Some(end) = rest.find('>').filter(|_| is_rss) else {
+        return text;
+    };
+    let tag = &rest[..end];
+    let version = tag.find("version").and_then(|i| {
+        let after = tag[i + 7..].trim_start().strip_prefix('=')?.trim_start();
+        let q = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let v = &after[1..];
+        let value = &v[..v.find(q)?];
+        // Byte offset of the value inside `tag`.
+        let at = tag.len() - v.len();
+        Some((at, value.len(), value.trim().to_string()))
+    });
+    let new_tag = match &version {
+        Some((_, _, v)) if matches!(v.as_str(), "2.0" | "0.91" | "0.92") => return text,
+        Some((at, len, _)) => format!("{}2.0{}", &tag[..*at], &tag[at + len..]),
+        None => format!("<rss version=\"2.0\"{}", &tag[4..]),
+    };
+    format!("{}{}{}", &text[..start], new_tag, &rest[end..])
+}
+
+/// Byte offset of the root element's `<`, after comments, PIs and doctypes.
+fn root_start(text: &str) -> Option<usize> {
+    let mut pos = 0;
+    while let Some(i) = text[pos..].find('<') {
+        let at = pos + i;
+        let rest = &text[at..];
+        if rest.starts_with("<!--") {
+            pos = at + rest.find("-->")? + 3;
+        } else if rest.starts_with("<?") || rest.starts_with("<!") {
+            pos = at + rest.find('>')? + 1;
+        } else {
+            return Some(at);
+        }
+    }
+    None
 }
 
 /// Rejects documents nested deeper than [`MAX_DEPTH`] before any recursive
@@ -445,6 +495,21 @@ mod tests {
           <item><guid>b</guid><title>b</title><link>file:///etc/passwd</link></item></channel></rss>"#;
         let f = parse_text(xml, Some(&base())).unwrap();
         assert!(f.items.iter().all(|i| i.link.is_none()));
+    }
+
+    #[test]
+    fn rss_without_or_with_odd_version_reads_as_rss2() {
+        for root in [
+            "<rss>",
+            "<rss version=\"2.01\">",
+            "<rss version='0.94' xmlns:x=\"y\">",
+        ] {
+            let xml = format!(
+                "<!-- c --><?xml-stylesheet href=\"x\"?>{root}<channel><title>V</title><item><guid>1</guid><title>I</title></item></channel></rss>"
+            );
+            let f = parse_text(&xml, None).unwrap_or_else(|e| panic!("{root}: {e}"));
+            assert_eq!(f.items.len(), 1, "{root}");
+        }
     }
 
     #[test]

@@ -76,11 +76,45 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
 
 fn with(enc: &'static Encoding, bytes: &[u8]) -> Decoded {
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    let text = match repair_double_encoding(&text) {
+        Some(fixed) => fixed,
+        None => text.into_owned(),
+    };
     Decoded {
-        text: text.into_owned(),
+        text,
         encoding: enc.name(),
         had_errors,
     }
+}
+
+/// Undoes UTF-8 that was read as Latin-1/Windows-1252 and encoded again
+/// ("Ø§Ø±Ø¯Ùˆ" for "اردو"). Applied only when every character maps back to
+/// one byte and those bytes are valid UTF-8 with multi-byte sequences: genuine
+/// Latin-1 text practically never passes both tests.
+pub fn repair_double_encoding(text: &str) -> Option<String> {
+    // Cheap pre-check: the tell-tale lead bytes of two-byte UTF-8 sequences.
+    if !text
+        .chars()
+        .any(|c| ('\u{C2}'..='\u{DF}').contains(&c) || ('\u{E0}'..='\u{EF}').contains(&c))
+    {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        let v = c as u32;
+        if v <= 0xFF {
+            bytes.push(v as u8);
+        } else {
+            let mut buf = [0u8; 4];
+            let (b, _, unmappable) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf));
+            if unmappable || b.len() != 1 {
+                return None;
+            }
+            bytes.push(b[0]);
+        }
+    }
+    let fixed = String::from_utf8(bytes).ok()?;
+    (fixed.len() < text.len()).then_some(fixed)
 }
 
 fn decode_utf32(bytes: &[u8], big_endian: bool) -> Decoded {
@@ -273,6 +307,14 @@ mod tests {
         let mut doc = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1256\"></head><body>".to_vec();
         doc.extend(cp1256(URDU));
         assert!(decode(&doc, None).text.contains(URDU));
+    }
+
+    #[test]
+    fn double_encoded_utf8_is_repaired_and_latin1_is_left_alone() {
+        let mojibake: String = URDU.bytes().map(|b| b as char).collect();
+        assert_eq!(repair_double_encoding(&mojibake).as_deref(), Some(URDU));
+        assert_eq!(repair_double_encoding("Café au lait, déjà vu"), None);
+        assert_eq!(repair_double_encoding(URDU), None);
     }
 
     #[test]
