@@ -400,6 +400,8 @@ impl Poller {
 pub fn runtime() -> Result<tokio::runtime::Runtime, StoreError> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // Parsing is CPU work: more threads than cores only add memory.
+        .max_blocking_threads(2)
         .enable_all()
         .build()
         .map_err(|e| StoreError::DataDir {

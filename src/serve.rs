@@ -121,7 +121,23 @@ impl LocalServer {
 
     /// Starts serving on 127.0.0.1:`port` (0 = any).
     pub fn start_on(handler: Handler, port: u16) -> std::io::Result<LocalServer> {
-        let std_listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
+        LocalServer::start_at(handler, std::net::Ipv4Addr::LOCALHOST, port)
+    }
+
+    /// Starts serving on another loopback address (127.0.0.0/8), so that
+    /// benchmarks can stand for many hosts. Refuses any other address.
+    pub fn start_at(
+        handler: Handler,
+        ip: std::net::Ipv4Addr,
+        port: u16,
+    ) -> std::io::Result<LocalServer> {
+        if !ip.is_loopback() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("{ip} is not a loopback address"),
+            ));
+        }
+        let std_listener = std::net::TcpListener::bind((ip, port))?;
         std_listener.set_nonblocking(true)?;
         let addr = std_listener.local_addr()?;
         let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
