@@ -25,6 +25,9 @@ use khabar::serve::{LocalServer, Reply, Request};
 use khabar::store::Store;
 
 const HOSTS: u8 = 100;
+
+/// Body, content type and ETag of one served feed.
+type Served = (Arc<Vec<u8>>, &'static str, String);
 const LAST_MODIFIED: &str = "Sat, 01 Aug 2026 10:00:00 GMT";
 
 fn main() {
@@ -73,7 +76,7 @@ fn main() {
     );
 
     // Precomputed validators: the server does no hashing per request.
-    let table: Arc<HashMap<String, (Arc<Vec<u8>>, &'static str, String)>> = Arc::new(
+    let table: Arc<HashMap<String, Served>> = Arc::new(
         (0..n_feeds)
             .map(|i| {
                 let (body, ct) = &docs[i % docs.len()];
