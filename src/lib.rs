@@ -26,6 +26,7 @@
 pub mod dates;
 pub mod discover;
 pub mod error;
+pub mod extract;
 pub mod fetch;
 pub mod model;
 pub mod opml;

@@ -1,0 +1,215 @@
+//! Block-level boilerplate removal, applied after the main content is chosen:
+//! the tail of "Related Topics", "Recent Stories" and the like, link farms,
+//! share prompts, newsletter and cookie boxes, and copyright lines.
+//!
+//! Rules work on text and link density only, so they apply to any site.
+
+use super::document::{Block, Inline};
+
+/// Headings or short lines that open a section of links to other stories.
+/// Everything from such a marker to the end of the article goes.
+const TAIL_MARKERS: &[&str] = &[
+    "related topics",
+    "related articles",
+    "related stories",
+    "related posts",
+    "related news",
+    "related content",
+    "related coverage",
+    "related reading",
+    "recent stories",
+    "recent posts",
+    "recent news",
+    "more stories",
+    "more from",
+    "more news",
+    "more on this",
+    "more in ",
+    "you may also like",
+    "you might also like",
+    "you may be interested",
+    "also read",
+    "also on ",
+    "read more",
+    "read next",
+    "recommended",
+    "trending",
+    "most read",
+    "most popular",
+    "most viewed",
+    "latest news",
+    "latest stories",
+    "top stories",
+    "popular stories",
+    "editor's picks",
+    "editors' picks",
+    "don't miss",
+    "what to read next",
+    "comments",
+    "leave a comment",
+    "leave a reply",
+    "join the conversation",
+    "share this",
+    "share on",
+    "tags",
+    "topics",
+    "filed under",
+    "more like this",
+    "related",
+    "متعلقہ",
+    "مزید پڑھیں",
+    "تازہ ترین",
+];
+
+/// Phrases that mark a single block as furniture rather than article.
+const FURNITURE: &[&str] = &[
+    "all rights reserved",
+    "copyright ©",
+    "copyright (c)",
+    "subscribe to our newsletter",
+    "sign up for our newsletter",
+    "sign up to our newsletter",
+    "sign up for the",
+    "get our newsletter",
+    "follow us on",
+    "share on facebook",
+    "share on twitter",
+    "share this article",
+    "share this story",
+    "click here to",
+    "we use cookies",
+    "this website uses cookies",
+    "accept cookies",
+    "cookie policy",
+    "advertisement",
+    "sponsored content",
+    "download our app",
+    "download the app",
+    "join our whatsapp",
+    "join our telegram",
+    "for the latest news",
+    "get the latest",
+    "report an error",
+    "newsletter",
+];
+
+fn lower_text(b: &Block) -> String {
+    b.text().to_lowercase()
+}
+
+fn link_density_runs(runs: &[Inline]) -> f32 {
+    let total: usize = runs.iter().map(|r| r.text().trim().chars().count()).sum();
+    if total == 0 {
+        return 0.0;
+    }
+    let links: usize = runs
+        .iter()
+        .filter(|r| matches!(r, Inline::Link { .. }))
+        .map(|r| r.text().trim().chars().count())
+        .sum();
+    links as f32 / total as f32
+}
+
+/// Share of the block's text that sits in links.
+pub fn link_density(b: &Block) -> f32 {
+    match b {
+        Block::Paragraph { inlines }
+        | Block::Heading { inlines, .. }
+        | Block::Quote { inlines } => link_density_runs(inlines),
+        Block::List { items, .. } => {
+            let all: Vec<Inline> = items.iter().flatten().cloned().collect();
+            link_density_runs(&all)
+        }
+        _ => 0.0,
+    }
+}
+
+fn is_marker(b: &Block) -> bool {
+    let t = lower_text(b);
+    let t = t
+        .trim()
+        .trim_end_matches([':', '.', '»', '›', '>', '-', '|'])
+        .trim();
+    let short = t.chars().count() <= 40;
+    if !short {
+        return false;
+    }
+    let heading_like = matches!(b, Block::Heading { .. })
+        || matches!(b, Block::Paragraph { inlines } if inlines.iter().all(|r| !matches!(r, Inline::Text { text } if text.trim().len() > 40)));
+    heading_like
+        && TAIL_MARKERS
+            .iter()
+            .any(|m| t == m.trim() || (t.starts_with(m) && t.len() <= m.len() + 20))
+}
+
+fn is_furniture(b: &Block) -> bool {
+    let t = lower_text(b);
+    let n = t.chars().count();
+    if n == 0 {
+        return !matches!(b, Block::Image { .. });
+    }
+    if n < 220 && (t.contains('©') || t.starts_with("copyright")) {
+        return true;
+    }
+    n < 160 && FURNITURE.iter().any(|f| t.contains(f))
+}
+
+fn is_link_farm(b: &Block) -> bool {
+    match b {
+        Block::List { items, .. } => {
+            let linky = items
+                .iter()
+                .filter(|it| link_density_runs(it) > 0.7)
+                .count();
+            items.len() >= 2 && linky * 10 >= items.len() * 6
+        }
+        Block::Paragraph { inlines } => {
+            let len: usize = inlines.iter().map(|r| r.text().chars().count()).sum();
+            link_density_runs(inlines) > 0.75 && len < 300
+        }
+        _ => false,
+    }
+}
+
+/// Removes boilerplate blocks in place.
+pub fn prune(blocks: &mut Vec<Block>) {
+    // 1. Cut the tail at the first marker past the opening of the article.
+    let text_blocks = blocks
+        .iter()
+        .filter(|b| !matches!(b, Block::Image { .. }))
+        .count();
+    if text_blocks > 0 {
+        let mut seen_text = 0usize;
+        let mut cut = None;
+        for (i, b) in blocks.iter().enumerate() {
+            if is_marker(b) && seen_text >= 1 {
+                cut = Some(i);
+                break;
+            }
+            if !matches!(b, Block::Image { .. } | Block::Heading { .. })
+                && b.text().chars().count() > 80
+            {
+                seen_text += 1;
+            }
+        }
+        if let Some(i) = cut {
+            blocks.truncate(i);
+        }
+    }
+    // 2. Single blocks of furniture and link farms.
+    blocks.retain(|b| !is_furniture(b) && !is_link_farm(b));
+    // 3. Trailing debris: short link-heavy or very short blocks at the end.
+    while let Some(last) = blocks.last() {
+        let len = last.text().chars().count();
+        let drop = match last {
+            Block::Heading { .. } => true,
+            Block::Image { .. } => false,
+            _ => len < 25 || (link_density(last) > 0.5 && len < 200),
+        };
+        if drop {
+            blocks.pop();
+        } else {
+            break;
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Article extraction: an HTML page -> a clean [`Article`] (metadata and
+//! blocks), without the page around it.
+//!
+//! Pipeline:
+//! 1. decode the bytes ([`crate::fetch::charset`]) and refuse what is not HTML;
+//! 2. parse once with dom_query (html5ever) and pick the main content with
+//!    dom_smoothie, a Readability port, which also reads JSON-LD, OpenGraph
+//!    and meta tags for the metadata;
+//! 3. convert the chosen subtree to blocks ([`convert`]), dropping anything a
+//!    reader cannot show safely;
+//! 4. prune boilerplate blocks ([`boilerplate`]): related/recent tails, link
+//!    farms, share and newsletter prompts, copyright lines.
+//!
+//! [`EXTRACTOR_VERSION`] is stored with every extraction so that
+//! `khabar reextract` can redo articles made by an older extractor.
+
+pub mod boilerplate;
+pub mod convert;
+pub mod document;
+
+use thiserror::Error;
+use url::Url;
+
+pub use document::{Article, Block, Inline, Meta};
+
+/// Bumped whenever extraction output changes.
+pub const EXTRACTOR_VERSION: i64 = 1;
+
+/// Fewer characters of body text than this is "too short": a paywall stub,
+/// a consent page, a video page. The feed's own text is kept instead.
+pub const MIN_ARTICLE_CHARS: usize = 200;
+
+/// Why a page gave no article.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum ExtractError {
+    /// The body is not HTML (an image, a PDF, JSON).
+    #[error("the page is not HTML ({0})")]
+    NotHtml(String),
+    /// Nothing but whitespace.
+    #[error("the page is empty")]
+    Empty,
+    /// No article could be found.
+    #[error("no article text found on the page")]
+    NoContent,
+    /// An article was found but it is too short to be the story.
+    #[error("the article text is too short ({0} characters): a paywall or a teaser")]
+    TooShort(usize),
+}
+
+/// Decodes `bytes` (with the HTTP charset, if any) and extracts the article.
+pub fn extract_bytes(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    url: Option<&Url>,
+) -> Result<Article, ExtractError> {
+    if let Some(ct) = content_type {
+        let mime = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let htmlish = mime.is_empty()
+            || mime.contains("html")
+            || mime == "text/plain"
+            || mime == "application/octet-stream"
+            || mime.ends_with("/xml");
+        if !htmlish {
+            return Err(ExtractError::NotHtml(mime));
+        }
+    }
+    if looks_binary(bytes) {
+        return Err(ExtractError::NotHtml("binary data".into()));
+    }
+    let cs = content_type.and_then(crate::fetch::charset::charset_param);
+    let text = crate::fetch::charset::decode(bytes, cs.as_deref()).text;
+    extract(&text, url)
+}
+
+fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(512)];
+    head.starts_with(b"%PDF")
+        || head.starts_with(b"\x89PNG")
+        || head.starts_with(b"\xFF\xD8\xFF")
+        || head.starts_with(b"GIF8")
+        || head.starts_with(b"PK\x03\x04")
+        || head.iter().filter(|&&b| b == 0).count() > head.len() / 8
+}
+
+/// Extracts the article from an HTML page.
+pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> {
+    if html.trim().is_empty() {
+        return Err(ExtractError::Empty);
+    }
+    let doc = dom_query::Document::from(html);
+    let base = page_base(&doc, url);
+    let cfg = dom_smoothie::Config {
+        max_elements_to_parse: 50_000,
+        ..Default::default()
+    };
+    let url_str = url.map(Url::as_str);
+    let mut readability = dom_smoothie::Readability::with_document(doc, url_str, Some(cfg))
+        .map_err(|_| ExtractError::NoContent)?;
+    let found = readability.parse().map_err(|_| ExtractError::NoContent)?;
+
+    let content = dom_query::Document::from(found.content.as_ref());
+    let root = content.root();
+    let mut blocks = convert::blocks(&root, base.as_ref());
+    let title = convert::collapse(&found.title);
+    // The headline lives in the metadata; drop its copy from the body.
+    if let Some(first) = blocks
+        .iter()
+        .position(|b| !matches!(b, Block::Image { .. }))
+    {
+        if let Block::Heading { .. } = &blocks[first] {
+            if same_text(&blocks[first].text(), &title) {
+                blocks.remove(first);
+            }
+        }
+    }
+    boilerplate::prune(&mut blocks);
+    if blocks.iter().all(|b| b.text().trim().is_empty()) {
+        return Err(ExtractError::NoContent);
+    }
+    let meta = Meta {
+        title,
+        byline: found
+            .byline
+            .map(|b| convert::collapse(&b))
+            .filter(|b| !b.is_empty()),
+        published: found.published_time,
+        site_name: found.site_name,
+        language: found.lang,
+        lead_image: found
+            .image
+            .and_then(|i| convert::resolve(&i, base.as_ref())),
+        url: url.map(|u| u.to_string()),
+    };
+    Ok(Article { meta, blocks })
+}
+
+/// The base for relative URLs: `<base href>` resolved against the page URL.
+fn page_base(doc: &dom_query::Document, url: Option<&Url>) -> Option<Url> {
+    let href = doc.select("base[href]").attr("href");
+    match (href, url) {
+        (Some(h), Some(u)) => u.join(&h).ok().or_else(|| Some(u.clone())),
+        (Some(h), None) => Url::parse(&h).ok(),
+        (None, u) => u.cloned(),
+    }
+}
+
+fn same_text(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let (a, b) = (norm(a), norm(b));
+    !a.is_empty() && (a == b || b.starts_with(&a) || a.starts_with(&b))
+}
