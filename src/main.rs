@@ -82,6 +82,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Extract the article from a saved page or a URL and print it.
+    Extract {
+        /// A file path or an http(s) URL.
+        source: String,
+        /// Resolve relative links against this URL (files only).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
+        format: ExtractFormat,
+    },
     /// Show one article.
     Show {
         /// Article id (see `khabar headlines`).
@@ -90,6 +101,13 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum ExtractFormat {
+    Text,
+    Json,
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -124,6 +142,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
         println!();
         return Ok(ExitCode::SUCCESS);
     };
+    if let Command::Extract {
+        source,
+        base_url,
+        format,
+    } = &command
+    {
+        return extract(source, base_url.as_deref(), *format);
+    }
     let dir = store::data_dir(cli.data_dir.as_deref())?;
     let mut store = Store::open_in_dir(&dir)
         .with_context(|| format!("cannot open the store in {}", dir.display()))?;
@@ -160,7 +186,44 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
         ),
         Command::Show { id, format } => show(&store, ItemId(id), format),
+        Command::Extract { .. } => Ok(ExitCode::SUCCESS),
     }
+}
+
+fn extract(source: &str, base_url: Option<&str>, format: ExtractFormat) -> Result<ExitCode> {
+    let is_url = source.starts_with("http://") || source.starts_with("https://");
+    let (bytes, content_type, base) = if is_url {
+        let fetcher = fetcher()?;
+        let rt = khabar::poller::runtime()?;
+        let outcome = rt
+            .block_on(fetcher.get(
+                source,
+                khabar::fetch::Kind::Html,
+                &Default::default(),
+                khabar::fetch::AddressPolicy::Any,
+            ))
+            .with_context(|| format!("cannot fetch {source}"))?;
+        let khabar::fetch::Outcome::Fetched(f) = outcome else {
+            anyhow::bail!("cannot fetch {source}: unexpected 304");
+        };
+        (f.body, f.content_type, Some(f.final_url))
+    } else {
+        let bytes = std::fs::read(source).with_context(|| format!("cannot read {source}"))?;
+        let base = match base_url {
+            Some(b) => Some(url::Url::parse(b).with_context(|| format!("--base-url {b} is not a URL"))?),
+            None => None,
+        };
+        (bytes, None, base)
+    };
+    let article = khabar::extract::extract_bytes(&bytes, content_type.as_deref(), base.as_ref())
+        .with_context(|| format!("cannot extract an article from {source}"))?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        ExtractFormat::Text => out.write_all(article.to_text().as_bytes())?,
+        ExtractFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&article)?)?,
+        ExtractFormat::Html => out.write_all(article.to_html().as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn fetcher() -> Result<Fetcher> {

@@ -98,7 +98,8 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> {
         max_elements_to_parse: 50_000,
         ..Default::default()
     };
-    let url_str = url.map(Url::as_str);
+    // dom_smoothie refuses URLs it cannot use as a base; give it http(s) only.
+    let url_str = url.filter(|u| matches!(u.scheme(), "http" | "https")).map(Url::as_str);
     let mut readability = dom_smoothie::Readability::with_document(doc, url_str, Some(cfg))
         .map_err(|_| ExtractError::NoContent)?;
     let found = readability.parse().map_err(|_| ExtractError::NoContent)?;
