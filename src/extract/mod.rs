@@ -17,6 +17,7 @@
 pub mod boilerplate;
 pub mod convert;
 pub mod document;
+pub mod select;
 
 use thiserror::Error;
 use url::Url;
@@ -100,44 +101,65 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> {
     };
     // dom_smoothie refuses URLs it cannot use as a base; give it http(s) only.
     let url_str = url.filter(|u| matches!(u.scheme(), "http" | "https")).map(Url::as_str);
-    let mut readability = dom_smoothie::Readability::with_document(doc, url_str, Some(cfg))
-        .map_err(|_| ExtractError::NoContent)?;
-    let found = readability.parse().map_err(|_| ExtractError::NoContent)?;
+    let mut readability =
+        dom_smoothie::Readability::with_document(doc, url_str, Some(cfg)).map_err(|_| ExtractError::NoContent)?;
+    // Metadata first: cleaning removes <meta> and <script type=ld+json>.
+    let json_ld = readability.parse_json_ld();
+    let md = readability.get_article_metadata(json_ld);
+    let mut title = convert::collapse(&md.title);
+    if title.is_empty() {
+        title = convert::collapse(&readability.get_article_title());
+    }
 
-    let content = dom_query::Document::from(found.content.as_ref());
-    let root = content.root();
-    let mut blocks = convert::blocks(&root, base.as_ref());
-    let title = convert::collapse(&found.title);
-    // The headline lives in the metadata; drop its copy from the body.
-    if let Some(first) = blocks
-        .iter()
-        .position(|b| !matches!(b, Block::Image { .. }))
-    {
-        if let Block::Heading { .. } = &blocks[first] {
-            if same_text(&blocks[first].text(), &title) {
-                blocks.remove(first);
+    select::clean(&readability.doc);
+    let mut blocks = match select::by_markup(&readability.doc) {
+        Some(node) => finish(convert::blocks(&node, base.as_ref()), &title),
+        None => Vec::new(),
+    };
+    let mut byline = md.byline.clone();
+    if text_len(&blocks) < 2 * MIN_ARTICLE_CHARS {
+        // No markup, or too little under it: Readability's scoring.
+        if let Ok(found) = readability.parse() {
+            let content = dom_query::Document::from(found.content.as_ref());
+            let alt = finish(convert::blocks(&content.root(), base.as_ref()), &title);
+            if text_len(&alt) > text_len(&blocks) {
+                blocks = alt;
             }
+            byline = byline.or(found.byline);
         }
     }
-    boilerplate::prune(&mut blocks);
     if blocks.iter().all(|b| b.text().trim().is_empty()) {
         return Err(ExtractError::NoContent);
     }
     let meta = Meta {
         title,
-        byline: found
-            .byline
-            .map(|b| convert::collapse(&b))
-            .filter(|b| !b.is_empty()),
-        published: found.published_time,
-        site_name: found.site_name,
-        language: found.lang,
-        lead_image: found
-            .image
-            .and_then(|i| convert::resolve(&i, base.as_ref())),
+        byline: byline.map(|b| convert::collapse(&b)).filter(|b| !b.is_empty()),
+        published: md.published_time,
+        site_name: md.site_name,
+        language: md.lang,
+        lead_image: md.image.and_then(|i| convert::resolve(&i, base.as_ref())),
         url: url.map(|u| u.to_string()),
     };
     Ok(Article { meta, blocks })
+}
+
+fn text_len(blocks: &[Block]) -> usize {
+    blocks
+        .iter()
+        .filter(|b| !matches!(b, Block::Image { .. }))
+        .map(|b| b.text().chars().count())
+        .sum()
+}
+
+/// Drops the headline's copy from the body and prunes boilerplate.
+fn finish(mut blocks: Vec<Block>, title: &str) -> Vec<Block> {
+    if let Some(first) = blocks.iter().position(|b| !matches!(b, Block::Image { .. })) {
+        if matches!(blocks[first], Block::Heading { .. }) && same_text(&blocks[first].text(), title) {
+            blocks.remove(first);
+        }
+    }
+    boilerplate::prune(&mut blocks);
+    blocks
 }
 
 /// The base for relative URLs: `<base href>` resolved against the page URL.

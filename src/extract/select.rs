@@ -1,0 +1,145 @@
+//! Choosing the main content node, and cleaning the page around it.
+//!
+//! Publishers mark their article bodies far more often than not
+//! (`itemprop=articleBody`, `article`, `.entry-content`, `.article-body`...).
+//! [`by_markup`] tries those selectors in order of reliability and takes the
+//! match with the most text outside links, if it carries enough text to be
+//! an article. Where nothing qualifies, the caller falls back to
+//! Readability's scoring (dom_smoothie).
+//!
+//! [`clean`] removes what is never content from the parsed page first:
+//! scripts, styles, forms, navigation, hidden elements, and containers whose
+//! class or id names them as share bars, related stories, comments,
+//! newsletters, cookie boxes, ads and the like, unless they hold the bulk of
+//! the article.
+
+use dom_query::{Document, NodeRef};
+
+/// Content selectors, most specific first.
+const CONTENT_SELECTORS: &[&str] = &[
+    "[itemprop=\"articleBody\"]",
+    "[property=\"articleBody\"]",
+    ".article-body, .article__body, .articleBody, .article-body-content, #article-body, #articleBody, .ArticleBody",
+    ".story-body, .story__body, .story-content, #story-body, .StoryBody",
+    ".entry-content, .post-content, .post-body, .post__content, .postBody, .post-entry, .blog-post-content, .td-post-content, .single-post-content, .article-content, .article__content, .articleContent, .content-article, .article-text, .article__text, .news-content, .news-text, .news-body, .detail-content, .detail_txt, .field-name-body, .field--name-body, .text-content, .body-text, .rich-text, .c-entry-content, .l-article__body, .content-body",
+    "article",
+    "main, [role=\"main\"]",
+    "#content, #main-content, .main-content, #main",
+];
+
+/// Tokens of class or id values that name non-content containers.
+const BAD_TOKENS: &[&str] = &[
+    "share", "sharing", "social", "socials", "related", "recommended", "recommendations", "comment", "comments",
+    "newsletter", "subscribe", "subscription", "promo", "advert", "advertisement", "ad", "ads", "adsbygoogle",
+    "banner", "sidebar", "widget", "breadcrumb", "breadcrumbs", "nav", "navbar", "navigation", "menu", "footer",
+    "masthead", "cookie", "cookies", "consent", "popup", "modal", "tags", "taglist", "tag-list", "outbrain",
+    "taboola", "disqus", "pagination", "pager", "toolbar", "print", "skip", "trending", "popular", "more-stories",
+    "read-more", "readmore", "also-read", "author-bio", "author-box", "authorbox", "newsletter-signup", "rating",
+    "votes", "paywall", "teaser", "teasers", "recirculation", "sponsored", "partner", "partners", "byline",
+    "dateline-share", "jp-relatedposts", "yarpp", "wp-caption-text", "signup", "login", "caption", "credit",
+    "credits", "copyright", "meta", "post-meta", "entry-meta", "article-meta", "infobox", "lightbox",
+];
+
+/// Elements that are never content.
+const STRIP: &str = "script, style, noscript, iframe, form, button, input, select, textarea, svg, canvas, \
+template, object, embed, nav, aside, footer, dialog, menu, link, meta";
+
+fn tokens_bad(value: &str) -> bool {
+    value
+        .split(|c: char| c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .any(|t| {
+            let t = t.to_ascii_lowercase();
+            BAD_TOKENS.contains(&t.as_str())
+                || t.split(['-', '_']).any(|part| {
+                    matches!(
+                        part,
+                        "share" | "sharing" | "social" | "related" | "comments" | "comment" | "newsletter"
+                            | "advert" | "advertisement" | "ads" | "sidebar" | "breadcrumb" | "breadcrumbs"
+                            | "cookie" | "cookies" | "outbrain" | "taboola" | "promo" | "recommended"
+                            | "trending" | "subscribe" | "widget" | "popular" | "footer" | "navigation" | "nav"
+                    )
+                })
+        })
+}
+
+/// Characters of text not inside links.
+pub fn own_text_len(n: &NodeRef<'_>) -> (usize, usize) {
+    let total = n.text().chars().filter(|c| !c.is_whitespace()).count();
+    let linked: usize = n
+        .find(&["a"])
+        .iter()
+        .map(|a| a.text().chars().filter(|c| !c.is_whitespace()).count())
+        .sum();
+    (total, linked.min(total))
+}
+
+/// Removes non-content elements from the page.
+pub fn clean(doc: &Document) {
+    doc.select(STRIP).remove();
+    doc.select("[hidden], [aria-hidden=\"true\"]").remove();
+    // Hidden by inline style.
+    let hidden: Vec<NodeRef<'_>> = doc
+        .select("[style]")
+        .nodes()
+        .iter()
+        .filter(|n| {
+            n.attr("style").is_some_and(|s| {
+                let s = s.to_ascii_lowercase().replace(' ', "");
+                s.contains("display:none") || s.contains("visibility:hidden")
+            })
+        })
+        .cloned()
+        .collect();
+    for n in hidden {
+        n.remove_from_parent();
+    }
+    // Containers named as furniture, unless they hold the article itself.
+    let suspects: Vec<NodeRef<'_>> = doc
+        .select("[class], [id]")
+        .nodes()
+        .iter()
+        .filter(|n| {
+            let name = n.node_name().map(|s| s.to_ascii_lowercase()).unwrap_or_default();
+            if matches!(name.as_str(), "html" | "body" | "article" | "main") {
+                return false;
+            }
+            let class = n.attr("class").map(|s| s.to_string()).unwrap_or_default();
+            let id = n.attr("id").map(|s| s.to_string()).unwrap_or_default();
+            tokens_bad(&class) || tokens_bad(&id)
+        })
+        .cloned()
+        .collect();
+    for n in suspects {
+        if n.parent().is_none() {
+            continue;
+        }
+        let (total, linked) = own_text_len(&n);
+        let paragraphs = n.find(&["p"]).iter().filter(|p| p.text().len() > 120).count();
+        let holds_article = paragraphs >= 3 && linked * 3 < total;
+        if !holds_article {
+            n.remove_from_parent();
+        }
+    }
+}
+
+/// The main content node chosen by publisher markup, if any qualifies.
+pub fn by_markup<'a>(doc: &'a Document) -> Option<NodeRef<'a>> {
+    for sel in CONTENT_SELECTORS {
+        let matches = doc.select(sel);
+        let best = matches
+            .nodes()
+            .iter()
+            .map(|n| {
+                let (total, linked) = own_text_len(n);
+                (total - linked, total, n.clone())
+            })
+            .max_by_key(|(own, _, _)| *own);
+        if let Some((own, total, node)) = best {
+            if own >= 400 && (total - own) * 2 < total {
+                return Some(node);
+            }
+        }
+    }
+    None
+}
