@@ -210,7 +210,9 @@ fn extract(source: &str, base_url: Option<&str>, format: ExtractFormat) -> Resul
     } else {
         let bytes = std::fs::read(source).with_context(|| format!("cannot read {source}"))?;
         let base = match base_url {
-            Some(b) => Some(url::Url::parse(b).with_context(|| format!("--base-url {b} is not a URL"))?),
+            Some(b) => {
+                Some(url::Url::parse(b).with_context(|| format!("--base-url {b} is not a URL"))?)
+            }
             None => None,
         };
         (bytes, None, base)

@@ -56,6 +56,30 @@ const TAIL_MARKERS: &[&str] = &[
     "filed under",
     "more like this",
     "related",
+    "lesen sie auch",
+    "lesen sie mehr",
+    "mehr zum thema",
+    "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren",
+    "ähnliche artikel",
+    "verwandte artikel",
+    "weitere artikel",
+    "schon gelesen",
+    "kommentare",
+    "artikel teilen",
+    "le puede interesar",
+    "te puede interesar",
+    "lea también",
+    "noticias relacionadas",
+    "artículos relacionados",
+    "à lire aussi",
+    "lire aussi",
+    "sur le même sujet",
+    "articles similaires",
+    "leggi anche",
+    "potrebbe interessarti",
+    "czytaj także",
+    "zobacz także",
     "متعلقہ",
     "مزید پڑھیں",
     "تازہ ترین",
@@ -142,8 +166,28 @@ fn is_marker(b: &Block) -> bool {
             .any(|m| t == m.trim() || (t.starts_with(m) && t.len() <= m.len() + 20))
 }
 
+/// A block that is only a date or time ("03.04.2020", "April 22, 2022"):
+/// metadata, not article text.
+fn is_date_only(t: &str) -> bool {
+    let t = t.trim();
+    let n = t.chars().count();
+    if n == 0 || n > 40 {
+        return false;
+    }
+    let digits = t.chars().filter(|c| c.is_ascii_digit()).count();
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    digits >= 4 && letters <= 12 && crate::dates::parse(t).is_some()
+        || (digits >= 6
+            && letters == 0
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || " .:/-,|".contains(c)))
+}
+
 fn is_furniture(b: &Block) -> bool {
     let t = lower_text(b);
+    if !matches!(b, Block::Image { .. }) && is_date_only(&t) {
+        return true;
+    }
     let n = t.chars().count();
     if n == 0 {
         return !matches!(b, Block::Image { .. });

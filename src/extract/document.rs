@@ -170,11 +170,12 @@ impl Block {
 }
 
 impl Article {
-    /// The body as plain text: blocks separated by blank lines (images by
-    /// their caption, when they have one).
+    /// The body as plain text: text blocks separated by blank lines. Images
+    /// (and their captions) are not paragraphs and are left out.
     pub fn body_text(&self) -> String {
         self.blocks
             .iter()
+            .filter(|b| !matches!(b, Block::Image { .. }))
             .map(Block::text)
             .filter(|t| !t.trim().is_empty())
             .collect::<Vec<_>>()

@@ -100,9 +100,11 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> {
         ..Default::default()
     };
     // dom_smoothie refuses URLs it cannot use as a base; give it http(s) only.
-    let url_str = url.filter(|u| matches!(u.scheme(), "http" | "https")).map(Url::as_str);
-    let mut readability =
-        dom_smoothie::Readability::with_document(doc, url_str, Some(cfg)).map_err(|_| ExtractError::NoContent)?;
+    let url_str = url
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .map(Url::as_str);
+    let mut readability = dom_smoothie::Readability::with_document(doc, url_str, Some(cfg))
+        .map_err(|_| ExtractError::NoContent)?;
     // Metadata first: cleaning removes <meta> and <script type=ld+json>.
     let json_ld = readability.parse_json_ld();
     let md = readability.get_article_metadata(json_ld);
@@ -112,20 +114,20 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> {
     }
 
     select::clean(&readability.doc);
-    let mut blocks = match select::by_markup(&readability.doc) {
-        Some(node) => finish(convert::blocks(&node, base.as_ref()), &title),
-        None => Vec::new(),
-    };
+    // Readability's scoring first; publisher markup when that finds too little.
+    let mut blocks = Vec::new();
     let mut byline = md.byline.clone();
+    if let Ok(found) = readability.parse() {
+        let content = dom_query::Document::from(found.content.as_ref());
+        blocks = finish(convert::blocks(&content.root(), base.as_ref()), &title);
+        byline = byline.or(found.byline);
+    }
     if text_len(&blocks) < 2 * MIN_ARTICLE_CHARS {
-        // No markup, or too little under it: Readability's scoring.
-        if let Ok(found) = readability.parse() {
-            let content = dom_query::Document::from(found.content.as_ref());
-            let alt = finish(convert::blocks(&content.root(), base.as_ref()), &title);
+        if let Some(node) = select::by_markup(&readability.doc) {
+            let alt = finish(convert::blocks(&node, base.as_ref()), &title);
             if text_len(&alt) > text_len(&blocks) {
                 blocks = alt;
             }
-            byline = byline.or(found.byline);
         }
     }
     if blocks.iter().all(|b| b.text().trim().is_empty()) {
@@ -133,7 +135,9 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> {
     }
     let meta = Meta {
         title,
-        byline: byline.map(|b| convert::collapse(&b)).filter(|b| !b.is_empty()),
+        byline: byline
+            .map(|b| convert::collapse(&b))
+            .filter(|b| !b.is_empty()),
         published: md.published_time,
         site_name: md.site_name,
         language: md.lang,
@@ -153,8 +157,12 @@ fn text_len(blocks: &[Block]) -> usize {
 
 /// Drops the headline's copy from the body and prunes boilerplate.
 fn finish(mut blocks: Vec<Block>, title: &str) -> Vec<Block> {
-    if let Some(first) = blocks.iter().position(|b| !matches!(b, Block::Image { .. })) {
-        if matches!(blocks[first], Block::Heading { .. }) && same_text(&blocks[first].text(), title) {
+    if let Some(first) = blocks
+        .iter()
+        .position(|b| !matches!(b, Block::Image { .. }))
+    {
+        if matches!(blocks[first], Block::Heading { .. }) && same_text(&blocks[first].text(), title)
+        {
             blocks.remove(first);
         }
     }

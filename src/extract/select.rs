@@ -22,22 +22,91 @@ const CONTENT_SELECTORS: &[&str] = &[
     ".article-body, .article__body, .articleBody, .article-body-content, #article-body, #articleBody, .ArticleBody",
     ".story-body, .story__body, .story-content, #story-body, .StoryBody",
     ".entry-content, .post-content, .post-body, .post__content, .postBody, .post-entry, .blog-post-content, .td-post-content, .single-post-content, .article-content, .article__content, .articleContent, .content-article, .article-text, .article__text, .news-content, .news-text, .news-body, .detail-content, .detail_txt, .field-name-body, .field--name-body, .text-content, .body-text, .rich-text, .c-entry-content, .l-article__body, .content-body",
-    "article",
-    "main, [role=\"main\"]",
-    "#content, #main-content, .main-content, #main",
 ];
 
 /// Tokens of class or id values that name non-content containers.
 const BAD_TOKENS: &[&str] = &[
-    "share", "sharing", "social", "socials", "related", "recommended", "recommendations", "comment", "comments",
-    "newsletter", "subscribe", "subscription", "promo", "advert", "advertisement", "ad", "ads", "adsbygoogle",
-    "banner", "sidebar", "widget", "breadcrumb", "breadcrumbs", "nav", "navbar", "navigation", "menu", "footer",
-    "masthead", "cookie", "cookies", "consent", "popup", "modal", "tags", "taglist", "tag-list", "outbrain",
-    "taboola", "disqus", "pagination", "pager", "toolbar", "print", "skip", "trending", "popular", "more-stories",
-    "read-more", "readmore", "also-read", "author-bio", "author-box", "authorbox", "newsletter-signup", "rating",
-    "votes", "paywall", "teaser", "teasers", "recirculation", "sponsored", "partner", "partners", "byline",
-    "dateline-share", "jp-relatedposts", "yarpp", "wp-caption-text", "signup", "login", "caption", "credit",
-    "credits", "copyright", "meta", "post-meta", "entry-meta", "article-meta", "infobox", "lightbox",
+    "share",
+    "sharing",
+    "social",
+    "socials",
+    "related",
+    "recommended",
+    "recommendations",
+    "comment",
+    "comments",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "promo",
+    "advert",
+    "advertisement",
+    "ad",
+    "ads",
+    "adsbygoogle",
+    "banner",
+    "sidebar",
+    "widget",
+    "breadcrumb",
+    "breadcrumbs",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "footer",
+    "masthead",
+    "cookie",
+    "cookies",
+    "consent",
+    "popup",
+    "modal",
+    "tags",
+    "taglist",
+    "tag-list",
+    "outbrain",
+    "taboola",
+    "disqus",
+    "pagination",
+    "pager",
+    "toolbar",
+    "print",
+    "skip",
+    "trending",
+    "popular",
+    "more-stories",
+    "read-more",
+    "readmore",
+    "also-read",
+    "author-bio",
+    "author-box",
+    "authorbox",
+    "newsletter-signup",
+    "rating",
+    "votes",
+    "paywall",
+    "teaser",
+    "teasers",
+    "recirculation",
+    "sponsored",
+    "partner",
+    "partners",
+    "byline",
+    "dateline-share",
+    "jp-relatedposts",
+    "yarpp",
+    "wp-caption-text",
+    "signup",
+    "login",
+    "caption",
+    "credit",
+    "credits",
+    "copyright",
+    "meta",
+    "post-meta",
+    "entry-meta",
+    "article-meta",
+    "infobox",
+    "lightbox",
 ];
 
 /// Elements that are never content.
@@ -54,10 +123,32 @@ fn tokens_bad(value: &str) -> bool {
                 || t.split(['-', '_']).any(|part| {
                     matches!(
                         part,
-                        "share" | "sharing" | "social" | "related" | "comments" | "comment" | "newsletter"
-                            | "advert" | "advertisement" | "ads" | "sidebar" | "breadcrumb" | "breadcrumbs"
-                            | "cookie" | "cookies" | "outbrain" | "taboola" | "promo" | "recommended"
-                            | "trending" | "subscribe" | "widget" | "popular" | "footer" | "navigation" | "nav"
+                        "share"
+                            | "sharing"
+                            | "social"
+                            | "related"
+                            | "comments"
+                            | "comment"
+                            | "newsletter"
+                            | "advert"
+                            | "advertisement"
+                            | "ads"
+                            | "sidebar"
+                            | "breadcrumb"
+                            | "breadcrumbs"
+                            | "cookie"
+                            | "cookies"
+                            | "outbrain"
+                            | "taboola"
+                            | "promo"
+                            | "recommended"
+                            | "trending"
+                            | "subscribe"
+                            | "widget"
+                            | "popular"
+                            | "footer"
+                            | "navigation"
+                            | "nav"
                     )
                 })
         })
@@ -95,12 +186,22 @@ pub fn clean(doc: &Document) {
         n.remove_from_parent();
     }
     // Containers named as furniture, unless they hold the article itself.
+    let page_own = doc
+        .body()
+        .map(|b| {
+            let (t, l) = own_text_len(&b);
+            t - l
+        })
+        .unwrap_or(0);
     let suspects: Vec<NodeRef<'_>> = doc
         .select("[class], [id]")
         .nodes()
         .iter()
         .filter(|n| {
-            let name = n.node_name().map(|s| s.to_ascii_lowercase()).unwrap_or_default();
+            let name = n
+                .node_name()
+                .map(|s| s.to_ascii_lowercase())
+                .unwrap_or_default();
             if matches!(name.as_str(), "html" | "body" | "article" | "main") {
                 return false;
             }
@@ -115,8 +216,13 @@ pub fn clean(doc: &Document) {
             continue;
         }
         let (total, linked) = own_text_len(&n);
-        let paragraphs = n.find(&["p"]).iter().filter(|p| p.text().len() > 120).count();
-        let holds_article = paragraphs >= 3 && linked * 3 < total;
+        let paragraphs = n
+            .find(&["p"])
+            .iter()
+            .filter(|p| p.text().len() > 120)
+            .count();
+        let holds_article =
+            (paragraphs >= 3 && linked * 3 < total) || (total - linked) * 10 > page_own * 3;
         if !holds_article {
             n.remove_from_parent();
         }
