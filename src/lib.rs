@@ -12,7 +12,9 @@
 //! | [`parse`] | bytes -> parsed feed (feed-rs, contained) |
 //! | [`schedule`] | when a feed is next due (pure) |
 //! | [`store`] | SQLite: schema, migrations, reads and writes |
-//! | [`poller`] | one poll: fetch, parse, store, report progress |
+//! | [`extract`] | article page -> clean document (boilerplate removed) |
+//! | [`articles`] | fetching article pages and their images for offline reading |
+//! | [`poller`] | one poll: feeds, then article pages; store; report progress |
 //! | [`discover`] | subscribing by feed or site URL |
 //! | [`opml`] | OPML import and export |
 //! | [`serve`] | a loopback HTTP server for the demo, tests and benchmarks |
@@ -23,6 +25,7 @@
 
 #![warn(missing_docs)]
 
+pub mod articles;
 pub mod dates;
 pub mod discover;
 pub mod error;

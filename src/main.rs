@@ -64,6 +64,14 @@ enum Command {
         #[arg(long)]
         no_articles: bool,
     },
+    /// Re-extract stored article pages made by an older extractor (all with --all).
+    Reextract {
+        /// Redo every stored page.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Delete cached images that no stored article uses.
+    Prune,
     /// List headlines, newest first.
     Headlines {
         /// How many.
@@ -164,10 +172,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Feeds { json } => feeds(&store, json),
-        Command::Poll {
-            force,
-            no_articles: _,
-        } => poll(store, force),
+        Command::Poll { force, no_articles } => poll(store, &dir, force, !no_articles),
+        Command::Reextract { all } => reextract(&mut store, all),
+        Command::Prune => prune(&mut store, &dir),
         Command::Headlines {
             limit,
             search,
@@ -330,15 +337,27 @@ fn feeds(store: &Store, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn poll(store: Store, force: bool) -> Result<ExitCode> {
-    let mut poller = Poller::new(store, fetcher()?, schedule::Policy::default());
+fn bar_style(what: &str) -> indicatif::ProgressStyle {
+    indicatif::ProgressStyle::with_template(&format!("{{bar:30}} {{pos}}/{{len}} {what} {{msg}}"))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+}
+
+fn poll(store: Store, dir: &std::path::Path, force: bool, articles: bool) -> Result<ExitCode> {
+    let images = khabar::articles::ImageConfig {
+        dir: Some(dir.join("images")),
+        ..Default::default()
+    };
+    let mut poller =
+        Poller::new(store, fetcher()?, schedule::Policy::default()).with_images(images);
     let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} feeds {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    bar.set_style(bar_style("feeds"));
     let mut failures: Vec<String> = Vec::new();
-    let summary = poller.poll_blocking(&PollOptions { force }, &mut |ev| match ev {
+    let opts = PollOptions {
+        force,
+        articles,
+        ..Default::default()
+    };
+    let summary = poller.poll_blocking(&opts, &mut |ev| match ev {
         PollEvent::Started { total } => bar.set_length(total as u64),
         PollEvent::FeedDone { name, result, .. } => {
             bar.inc(1);
@@ -349,6 +368,13 @@ fn poll(store: Store, force: bool) -> Result<ExitCode> {
             }
             bar.set_message(name);
         }
+        PollEvent::ArticlesStarted { total } => {
+            bar.set_style(bar_style("articles"));
+            bar.set_position(0);
+            bar.set_length(total as u64);
+            bar.set_message("");
+        }
+        PollEvent::ArticleDone { .. } => bar.inc(1),
         PollEvent::Finished(_) => bar.finish_and_clear(),
     })?;
     for f in &failures {
@@ -398,15 +424,75 @@ fn show(store: &Store, id: ItemId, format: Format) -> Result<ExitCode> {
     if let Some(l) = &item.link {
         writeln!(out, "{l}")?;
     }
-    let body = item
-        .content
-        .as_deref()
-        .or(item.summary.as_deref())
-        .unwrap_or("");
-    for para in html_paragraphs(body) {
-        writeln!(out)?;
-        writeln!(out, "{para}")?;
+    let stored = store.article(id)?;
+    match stored.as_ref().and_then(|a| a.document.as_ref()) {
+        Some(doc) => {
+            for para in doc.body_text().split("\n\n") {
+                writeln!(out)?;
+                writeln!(out, "{para}")?;
+            }
+        }
+        None => {
+            let body = item
+                .content
+                .as_deref()
+                .or(item.summary.as_deref())
+                .unwrap_or("");
+            for para in html_paragraphs(body) {
+                writeln!(out)?;
+                writeln!(out, "{para}")?;
+            }
+            if let Some(reason) = stored.as_ref().and_then(|a| a.reason.as_deref()) {
+                writeln!(out)?;
+                writeln!(
+                    out,
+                    "[the feed's own text: the full article was not saved: {reason}]"
+                )?;
+            }
+        }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn reextract(store: &mut Store, all: bool) -> Result<ExitCode> {
+    let ids = store.articles_to_reextract(khabar::extract::EXTRACTOR_VERSION, all)?;
+    let (mut clean, mut fallback) = (0, 0);
+    for id in &ids {
+        let Some(orig) = store.article_original(*id)? else {
+            continue;
+        };
+        let base = orig.url.as_deref().and_then(|u| url::Url::parse(u).ok());
+        let rec = khabar::articles::record_from_page(
+            &orig.html,
+            orig.content_type.as_deref(),
+            base.as_ref(),
+            model::now(),
+        );
+        if rec.status == khabar::store::articles::ArticleStatus::Ok {
+            clean += 1;
+        } else {
+            fallback += 1;
+        }
+        store.save_article(*id, &rec)?;
+    }
+    println!(
+        "Re-extracted {} articles with extractor version {}: {clean} clean, {fallback} kept the feed's text",
+        ids.len(),
+        khabar::extract::EXTRACTOR_VERSION
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn prune(store: &mut Store, dir: &std::path::Path) -> Result<ExitCode> {
+    let orphans = store.take_orphan_images()?;
+    let images = dir.join("images");
+    let mut removed = 0;
+    for hash in &orphans {
+        if std::fs::remove_file(khabar::articles::image_path(&images, hash)).is_ok() {
+            removed += 1;
+        }
+    }
+    println!("Removed {removed} cached images no article uses");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -21,18 +21,37 @@
 use tokio::task::JoinSet;
 use url::Url;
 
+use crate::articles::{ArticleResult, ImageConfig, fetch_article};
 use crate::error::{FetchError, ParseError, StoreError};
 use crate::fetch::{self, AddressPolicy, Fetcher, Kind, Outcome, Validators};
 use crate::model::{self, Feed, FeedId, IncomingFeed, Timestamp};
 use crate::parse;
 use crate::schedule::{self, Policy};
+use crate::store::articles::ArticleStatus;
 use crate::store::{FetchRecord, Store};
 
 /// Options of one poll.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PollOptions {
     /// Poll every feed, due or not (gone feeds included).
     pub force: bool,
+    /// Fetch the article pages of new items.
+    pub articles: bool,
+    /// Fetch pages of items first seen within this many seconds.
+    pub article_window: i64,
+    /// Most article pages per poll (newest first).
+    pub max_articles: usize,
+}
+
+impl Default for PollOptions {
+    fn default() -> Self {
+        PollOptions {
+            force: false,
+            articles: true,
+            article_window: 3 * 86_400,
+            max_articles: 300,
+        }
+    }
 }
 
 /// How one feed's poll ended.
@@ -78,6 +97,18 @@ pub enum PollEvent {
         /// How it went.
         result: FeedResult,
     },
+    /// Article pages are being fetched.
+    ArticlesStarted {
+        /// Pages to fetch.
+        total: usize,
+    },
+    /// One article page finished.
+    ArticleDone {
+        /// The item.
+        item: crate::model::ItemId,
+        /// A clean article was saved (else the feed's text stays).
+        saved: bool,
+    },
     /// The poll finished.
     Finished(PollSummary),
 }
@@ -97,6 +128,10 @@ pub struct PollSummary {
     pub deferred: usize,
     /// Items new to the store.
     pub new_items: usize,
+    /// Article pages saved for offline reading.
+    pub articles: usize,
+    /// Article pages that fell back to the feed's text.
+    pub article_fallbacks: usize,
 }
 
 impl std::fmt::Display for PollSummary {
@@ -108,6 +143,13 @@ impl std::fmt::Display for PollSummary {
         )?;
         if self.deferred > 0 {
             write!(f, ", {} waiting for their server", self.deferred)?;
+        }
+        if self.articles + self.article_fallbacks > 0 {
+            write!(
+                f,
+                "; {} articles saved for offline reading, {} kept the feed's text",
+                self.articles, self.article_fallbacks
+            )?;
         }
         Ok(())
     }
@@ -146,6 +188,7 @@ pub struct Poller {
     store: Store,
     fetcher: Fetcher,
     policy: Policy,
+    images: ImageConfig,
 }
 
 impl Poller {
@@ -155,7 +198,14 @@ impl Poller {
             store,
             fetcher,
             policy,
+            images: ImageConfig::default(),
         }
+    }
+
+    /// Caches article images under `config.dir` within its caps.
+    pub fn with_images(mut self, config: ImageConfig) -> Poller {
+        self.images = config;
+        self
     }
 
     /// The store (the poller's writing connection).
@@ -234,8 +284,63 @@ impl Poller {
                 result,
             });
         }
+        if opts.articles {
+            self.fetch_articles(
+                now - opts.article_window,
+                opts.max_articles,
+                &mut summary,
+                on_event,
+            )
+            .await?;
+        }
         on_event(PollEvent::Finished(summary));
         Ok(summary)
+    }
+
+    /// Fetches the article pages of recent items that have none yet.
+    async fn fetch_articles(
+        &mut self,
+        since: Timestamp,
+        limit: usize,
+        summary: &mut PollSummary,
+        on_event: &mut (dyn FnMut(PollEvent) + Send),
+    ) -> Result<(), StoreError> {
+        let jobs = self.store.items_needing_articles(since, limit)?;
+        if jobs.is_empty() {
+            return Ok(());
+        }
+        on_event(PollEvent::ArticlesStarted { total: jobs.len() });
+        let mut tasks: JoinSet<ArticleResult> = JoinSet::new();
+        for job in jobs {
+            tasks.spawn(fetch_article(
+                self.fetcher.clone(),
+                job,
+                self.images.clone(),
+            ));
+        }
+        while let Some(joined) = tasks.join_next().await {
+            let Ok(done) = joined else { continue };
+            let item = done.job.item;
+            self.store.save_article(item, &done.record)?;
+            for img in &done.images {
+                self.store.add_image(
+                    &img.hash,
+                    &img.mime,
+                    img.bytes,
+                    Some(img.size),
+                    done.record.fetched_at,
+                )?;
+                self.store.link_image(item, &img.url, &img.hash)?;
+            }
+            let saved = done.record.status == ArticleStatus::Ok;
+            if saved {
+                summary.articles += 1;
+            } else {
+                summary.article_fallbacks += 1;
+            }
+            on_event(PollEvent::ArticleDone { item, saved });
+        }
+        Ok(())
     }
 
     /// Writes one task's result to the store and says how it went.
@@ -402,6 +507,8 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, StoreError> {
         .worker_threads(2)
         // Parsing is CPU work: more threads than cores only add memory.
         .max_blocking_threads(2)
+        // Headroom for the recursive parts of extraction.
+        .thread_stack_size(8 * 1024 * 1024)
         .enable_all()
         .build()
         .map_err(|e| StoreError::DataDir {

@@ -170,10 +170,10 @@ impl Converter<'_> {
             }
             "picture" => {
                 self.flush();
-                if let Some(img) = n.find(&["img"]).into_iter().next() {
-                    if let Some(b) = image(&img, self.base, None) {
-                        self.out.push(b);
-                    }
+                if let Some(img) = n.find(&["img"]).into_iter().next()
+                    && let Some(b) = image(&img, self.base, None)
+                {
+                    self.out.push(b);
                 }
             }
             "figure" => {

@@ -43,6 +43,9 @@ pub enum ExtractError {
     /// No article could be found.
     #[error("no article text found on the page")]
     NoContent,
+    /// Elements nest deeper than any real page does.
+    #[error("the page nests elements more than {0} deep")]
+    TooDeep(usize),
     /// An article was found but it is too short to be the story.
     #[error("the article text is too short ({0} characters): a paywall or a teaser")]
     TooShort(usize),
@@ -93,7 +96,17 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> {
     if html.trim().is_empty() {
         return Err(ExtractError::Empty);
     }
+    // html5ever's tree builder is quadratic in nesting depth: refuse absurd
+    // nesting before parsing (a cheap byte scan), then check exactly after.
+    if tag_depth_exceeds(html, 4 * MAX_DEPTH) {
+        return Err(ExtractError::TooDeep(MAX_DEPTH));
+    }
     let doc = dom_query::Document::from(html);
+    // The Readability scoring and the converter recurse; refuse pathological
+    // nesting before they see it (a stack overflow cannot be caught).
+    if nesting_exceeds(&doc.root(), MAX_DEPTH) {
+        return Err(ExtractError::TooDeep(MAX_DEPTH));
+    }
     let base = page_base(&doc, url);
     let cfg = dom_smoothie::Config {
         max_elements_to_parse: 50_000,
@@ -122,12 +135,12 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> {
         blocks = finish(convert::blocks(&content.root(), base.as_ref()), &title);
         byline = byline.or(found.byline);
     }
-    if text_len(&blocks) < 2 * MIN_ARTICLE_CHARS {
-        if let Some(node) = select::by_markup(&readability.doc) {
-            let alt = finish(convert::blocks(&node, base.as_ref()), &title);
-            if text_len(&alt) > text_len(&blocks) {
-                blocks = alt;
-            }
+    if text_len(&blocks) < 2 * MIN_ARTICLE_CHARS
+        && let Some(node) = select::by_markup(&readability.doc)
+    {
+        let alt = finish(convert::blocks(&node, base.as_ref()), &title);
+        if text_len(&alt) > text_len(&blocks) {
+            blocks = alt;
         }
     }
     if blocks.iter().all(|b| b.text().trim().is_empty()) {
@@ -147,6 +160,63 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> {
     Ok(Article { meta, blocks })
 }
 
+/// Deepest element nesting accepted; real pages stay well under 100.
+pub const MAX_DEPTH: usize = 256;
+
+/// A cheap upper bound on nesting: opening minus closing tags of the
+/// container elements that are never closed implicitly.
+fn tag_depth_exceeds(html: &str, limit: usize) -> bool {
+    const CONTAINERS: &[&str] = &[
+        "div",
+        "section",
+        "article",
+        "blockquote",
+        "table",
+        "ul",
+        "ol",
+        "span",
+    ];
+    let bytes = html.as_bytes();
+    let mut depth: i64 = 0;
+    let mut i = 0;
+    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += off + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let end = bytes[start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |e| start + e);
+        let name = &bytes[start..end];
+        if CONTAINERS
+            .iter()
+            .any(|c| name.eq_ignore_ascii_case(c.as_bytes()))
+        {
+            depth += if closing { -1 } else { 1 };
+            if depth > limit as i64 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Whether elements under `root` nest deeper than `limit` (iterative walk).
+fn nesting_exceeds(root: &dom_query::NodeRef<'_>, limit: usize) -> bool {
+    let mut stack = vec![(*root, 0usize)];
+    while let Some((n, d)) = stack.pop() {
+        if d > limit {
+            return true;
+        }
+        for c in n.children_it(false) {
+            if c.is_element() {
+                stack.push((c, d + 1));
+            }
+        }
+    }
+    false
+}
+
 fn text_len(blocks: &[Block]) -> usize {
     blocks
         .iter()
@@ -160,11 +230,10 @@ fn finish(mut blocks: Vec<Block>, title: &str) -> Vec<Block> {
     if let Some(first) = blocks
         .iter()
         .position(|b| !matches!(b, Block::Image { .. }))
+        && matches!(blocks[first], Block::Heading { .. })
+        && same_text(&blocks[first].text(), title)
     {
-        if matches!(blocks[first], Block::Heading { .. }) && same_text(&blocks[first].text(), title)
-        {
-            blocks.remove(first);
-        }
+        blocks.remove(first);
     }
     boilerplate::prune(&mut blocks);
     blocks

@@ -238,13 +238,14 @@ pub fn by_markup<'a>(doc: &'a Document) -> Option<NodeRef<'a>> {
             .iter()
             .map(|n| {
                 let (total, linked) = own_text_len(n);
-                (total - linked, total, n.clone())
+                (total - linked, total, *n)
             })
             .max_by_key(|(own, _, _)| *own);
-        if let Some((own, total, node)) = best {
-            if own >= 400 && (total - own) * 2 < total {
-                return Some(node);
-            }
+        if let Some((own, total, node)) = best
+            && own >= 400
+            && (total - own) * 2 < total
+        {
+            return Some(node);
         }
     }
     None

@@ -62,6 +62,37 @@ pub const MIGRATIONS: &[&str] = &[
         retry_after INTEGER NOT NULL
     );
     "#,
+    // 2: clean article copies for offline reading, and cached images.
+    r#"
+    CREATE TABLE articles (
+        item_id           INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        status            TEXT NOT NULL,
+        reason            TEXT,
+        fetched_at        INTEGER NOT NULL,
+        url               TEXT,
+        content_type      TEXT,
+        extractor_version INTEGER NOT NULL,
+        document          TEXT,
+        text_len          INTEGER NOT NULL DEFAULT 0,
+        original          BLOB
+    );
+    CREATE INDEX articles_by_version ON articles (extractor_version);
+    CREATE TABLE images (
+        hash      TEXT PRIMARY KEY,
+        mime      TEXT NOT NULL,
+        bytes     INTEGER NOT NULL,
+        width     INTEGER,
+        height    INTEGER,
+        stored_at INTEGER NOT NULL
+    );
+    CREATE TABLE article_images (
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        url     TEXT NOT NULL,
+        hash    TEXT NOT NULL,
+        PRIMARY KEY (item_id, url)
+    );
+    CREATE INDEX article_images_by_hash ON article_images (hash);
+    "#,
 ];
 
 /// Brings `conn` up to the newest schema, each step in its own transaction.

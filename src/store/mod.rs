@@ -11,6 +11,7 @@
 //!
 //! The store knows nothing of HTTP or of the UI.
 
+pub mod articles;
 pub mod migrations;
 
 use std::path::{Path, PathBuf};

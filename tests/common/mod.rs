@@ -106,7 +106,13 @@ pub fn poller() -> Poller {
 pub fn poll(p: &mut Poller, force: bool) -> (PollSummary, Vec<PollEvent>) {
     let mut events = Vec::new();
     let s = p
-        .poll_blocking(&PollOptions { force }, &mut |e| events.push(e))
+        .poll_blocking(
+            &PollOptions {
+                force,
+                ..Default::default()
+            },
+            &mut |e| events.push(e),
+        )
         .unwrap();
     (s, events)
 }

@@ -1,0 +1,307 @@
+//! Stored article pages: the clean document for offline reading, the
+//! original HTML (gzip-compressed, for re-extraction), and why a page fell
+//! back to the feed's own text when it did. Also the image cache index.
+
+use std::io::{Read as _, Write as _};
+
+use rusqlite::{OptionalExtension, params};
+
+use super::Store;
+use crate::error::StoreError;
+use crate::extract::Article;
+use crate::model::{ItemId, Timestamp};
+
+/// An item whose article page is still to be fetched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleJob {
+    /// The item.
+    pub item: ItemId,
+    /// Its link.
+    pub link: String,
+    /// The URL of its feed (decides which addresses the link may use).
+    pub feed_url: String,
+}
+
+/// How an article fetch ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleStatus {
+    /// A clean article was extracted.
+    Ok,
+    /// The page could not be fetched or gave no article; the feed's text is shown.
+    Fallback,
+}
+
+impl ArticleStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            ArticleStatus::Ok => "ok",
+            ArticleStatus::Fallback => "fallback",
+        }
+    }
+}
+
+/// What to store for one article.
+#[derive(Debug, Clone)]
+pub struct ArticleRecord {
+    /// Outcome.
+    pub status: ArticleStatus,
+    /// Why it fell back, in plain words.
+    pub reason: Option<String>,
+    /// When fetched.
+    pub fetched_at: Timestamp,
+    /// Final URL of the page.
+    pub url: Option<String>,
+    /// Content-Type of the page.
+    pub content_type: Option<String>,
+    /// Extractor version used.
+    pub extractor_version: i64,
+    /// The clean document.
+    pub document: Option<Article>,
+    /// The original HTML, uncompressed (compressed on the way in).
+    pub original: Option<Vec<u8>>,
+}
+
+/// An article as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredArticle {
+    /// Outcome.
+    pub status: ArticleStatus,
+    /// Why it fell back.
+    pub reason: Option<String>,
+    /// Page URL.
+    pub url: Option<String>,
+    /// Extractor version.
+    pub extractor_version: i64,
+    /// The clean document.
+    pub document: Option<Article>,
+}
+
+/// A stored original page, for re-extraction.
+#[derive(Debug, Clone)]
+pub struct StoredOriginal {
+    /// The item.
+    pub item: ItemId,
+    /// Page URL.
+    pub url: Option<String>,
+    /// Content-Type.
+    pub content_type: Option<String>,
+    /// The HTML bytes (decompressed).
+    pub html: Vec<u8>,
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    // Writing to a Vec cannot fail.
+    let _ = enc.write_all(data);
+    enc.finish().unwrap_or_default()
+}
+
+fn gunzip(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let _ = flate2::read::GzDecoder::new(data).read_to_end(&mut out);
+    out
+}
+
+impl Store {
+    /// Items first seen since `since` whose feed wants full articles and whose
+    /// page has not been fetched yet, newest first.
+    pub fn items_needing_articles(
+        &self,
+        since: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<ArticleJob>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT i.id, i.link, f.url FROM items i JOIN feeds f ON f.id = i.feed_id
+             WHERE f.fetch_articles = 1 AND i.link IS NOT NULL AND i.first_seen >= ?1
+               AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.item_id = i.id)
+             ORDER BY i.published DESC, i.id DESC LIMIT ?2",
+        )?;
+        let rows = st.query_map(params![since, limit as i64], |r| {
+            Ok(ArticleJob {
+                item: r.get(0)?,
+                link: r.get(1)?,
+                feed_url: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Stores an article (replacing an earlier one) and, when it is clean,
+    /// indexes its text in place of the feed's. One transaction.
+    pub fn save_article(&mut self, item: ItemId, rec: &ArticleRecord) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let doc_json = rec
+            .document
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| StoreError::NotFound(format!("article document ({e})")))?;
+        let text_len = rec.document.as_ref().map_or(0, |d| d.text_len() as i64);
+        let original = rec.original.as_deref().map(gzip);
+        tx.execute(
+            "INSERT OR REPLACE INTO articles (item_id, status, reason, fetched_at, url, content_type,
+                 extractor_version, document, text_len, original)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, coalesce(?10,
+                 (SELECT original FROM articles WHERE item_id = ?1)))",
+            params![
+                item,
+                rec.status.as_str(),
+                rec.reason,
+                rec.fetched_at,
+                rec.url,
+                rec.content_type,
+                rec.extractor_version,
+                doc_json,
+                text_len,
+                original
+            ],
+        )?;
+        if let (ArticleStatus::Ok, Some(doc)) = (rec.status, &rec.document) {
+            let title: String =
+                tx.query_row("SELECT title FROM items WHERE id = ?1", [item], |r| {
+                    r.get(0)
+                })?;
+            tx.execute("DELETE FROM items_fts WHERE rowid = ?1", [item])?;
+            tx.execute(
+                "INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)",
+                params![item, title, doc.body_text()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The stored article of an item, if its page was fetched.
+    pub fn article(&self, item: ItemId) -> Result<Option<StoredArticle>, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT status, reason, url, extractor_version, document FROM articles WHERE item_id = ?1",
+                [item],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, Option<String>>(4)?,
+                    ))
+                },
+            )
+            .optional()?;
+        Ok(
+            row.map(|(status, reason, url, version, doc)| StoredArticle {
+                status: if status == "ok" {
+                    ArticleStatus::Ok
+                } else {
+                    ArticleStatus::Fallback
+                },
+                reason,
+                url,
+                extractor_version: version,
+                // A document that no longer deserialises reads as missing;
+                // `khabar reextract` rebuilds it from the original.
+                document: doc.and_then(|d| serde_json::from_str(&d).ok()),
+            }),
+        )
+    }
+
+    /// Ids of items whose stored original was extracted by a version older
+    /// than `version` (all with originals when `all`).
+    pub fn articles_to_reextract(
+        &self,
+        version: i64,
+        all: bool,
+    ) -> Result<Vec<ItemId>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT item_id FROM articles WHERE original IS NOT NULL AND (?2 OR extractor_version < ?1)
+             ORDER BY item_id",
+        )?;
+        let rows = st.query_map(params![version, all], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The stored original page of an item.
+    pub fn article_original(&self, item: ItemId) -> Result<Option<StoredOriginal>, StoreError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT url, content_type, original FROM articles WHERE item_id = ?1 AND original IS NOT NULL",
+                [item],
+                |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Vec<u8>>(2)?,
+                    ))
+                },
+            )
+            .optional()?;
+        Ok(row.map(|(url, content_type, z)| StoredOriginal {
+            item,
+            url,
+            content_type,
+            html: gunzip(&z),
+        }))
+    }
+
+    /// Records that an item's article uses the cached image `hash` for `url`.
+    pub fn link_image(&self, item: ItemId, url: &str, hash: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO article_images (item_id, url, hash) VALUES (?1, ?2, ?3)",
+            params![item, url, hash],
+        )?;
+        Ok(())
+    }
+
+    /// Records a cached image file.
+    pub fn add_image(
+        &self,
+        hash: &str,
+        mime: &str,
+        bytes: usize,
+        size: Option<(u32, u32)>,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO images (hash, mime, bytes, width, height, stored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![hash, mime, bytes as i64, size.map(|s| s.0), size.map(|s| s.1), at],
+        )?;
+        Ok(())
+    }
+
+    /// The cached image for `url` in an item's article: (hash, mime).
+    pub fn image_for(
+        &self,
+        item: ItemId,
+        url: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT im.hash, im.mime FROM article_images ai JOIN images im ON im.hash = ai.hash
+                 WHERE ai.item_id = ?1 AND ai.url = ?2",
+                params![item, url],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Cached images no article refers to any more; their rows are removed.
+    pub fn take_orphan_images(&mut self) -> Result<Vec<String>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let orphans: Vec<String> = {
+            let mut st = tx.prepare(
+                "SELECT hash FROM images WHERE hash NOT IN (SELECT hash FROM article_images)",
+            )?;
+            let rows = st.query_map([], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        tx.execute(
+            "DELETE FROM images WHERE hash NOT IN (SELECT hash FROM article_images)",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(orphans)
+    }
+}

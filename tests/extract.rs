@@ -1,0 +1,199 @@
+//! Boilerplate removal and the structured document, on fixture pages we
+//! wrote ourselves (invented text) in the shapes real outlets use.
+
+use khabar::extract::{self, Block, ExtractError, Inline};
+use url::Url;
+
+const URDUPOINT: &str = include_str!("fixtures/urdupoint-shaped.html");
+const LONGREAD: &str = include_str!("fixtures/longread.html");
+
+fn url(s: &str) -> Url {
+    Url::parse(s).unwrap()
+}
+
+#[test]
+fn urdupoint_shaped_page_keeps_headline_dateline_and_body_only() {
+    let a = extract::extract(
+        URDUPOINT,
+        Some(&url(
+            "https://www.urdupoint.com/en/world/caspian-grain-talks.html",
+        )),
+    )
+    .unwrap();
+    let text = a.to_text();
+    assert!(
+        text.starts_with("Caspian Grain Talks Resume After Long Pause\n\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("MOSCOW (UrduPoint News / Sputnik - 22nd August, 2020) Delegations"),
+        "{text}"
+    );
+    assert!(text.contains("predictable fees mattered more to his members"));
+    let paragraphs = a
+        .blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Paragraph { .. }))
+        .count();
+    assert_eq!(paragraphs, 5, "{text}");
+    for junk in [
+        "Related Topics",
+        "Recent Stories",
+        "Harbour authority announces",
+        "Petrol Price",
+        "Copyright",
+        "Share on Facebook",
+        "Most Popular",
+        "Advertisement",
+        "Privacy Policy",
+        "Home",
+        "Search",
+        "window.dataLayer",
+    ] {
+        assert!(!text.contains(junk), "{junk:?} leaked into:\n{text}");
+    }
+    assert_eq!(a.meta.site_name.as_deref(), Some("UrduPoint"));
+    assert_eq!(
+        a.meta.lead_image.as_deref(),
+        Some("https://www.urdupoint.com/images/grain-talks.jpg")
+    );
+    assert!(
+        a.meta
+            .published
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("2020-08-22")
+    );
+}
+
+#[test]
+fn longread_keeps_structure_and_drops_everything_executable() {
+    let a = extract::extract(
+        LONGREAD,
+        Some(&url("https://longreads.example/features/night-ferry")),
+    )
+    .unwrap();
+    assert_eq!(a.meta.title, "The Night Ferry");
+    assert_eq!(a.meta.byline.as_deref(), Some("Amina Qureshi"));
+    // <base href> resolves relative URLs.
+    assert_eq!(
+        a.meta.lead_image.as_deref(),
+        Some("https://longreads.example/features/images/lead.png")
+    );
+    let img = a.blocks.iter().find_map(|b| match b {
+        Block::Image { src, caption, .. } => Some((src.clone(), caption.clone())),
+        _ => None,
+    });
+    let (src, caption) = img.expect("the figure survives");
+    assert_eq!(src, "https://longreads.example/features/images/deck.png");
+    assert_eq!(
+        caption.as_deref(),
+        Some("The upper deck at dusk, an hour before departure.")
+    );
+    assert!(
+        a.blocks
+            .iter()
+            .any(|b| matches!(b, Block::Heading { level: 2, .. }))
+    );
+    assert!(a.blocks.iter().any(|b| matches!(b, Block::Quote { .. })));
+    assert!(
+        a.blocks
+            .iter()
+            .any(|b| matches!(b, Block::List { items, .. } if items.len() == 3))
+    );
+    let links: Vec<&Inline> = a
+        .blocks
+        .iter()
+        .flat_map(|b| match b {
+            Block::Paragraph { inlines } => inlines.iter().collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+        .filter(|r| matches!(r, Inline::Link { .. }))
+        .collect();
+    assert_eq!(links.len(), 1, "{links:?}");
+    assert!(
+        matches!(links[0], Inline::Link { href, .. } if href == "https://longreads.example/people/regulars.html")
+    );
+    assert!(a.blocks.iter().any(|b| matches!(b, Block::Paragraph { inlines } if inlines.iter().any(|r| matches!(r, Inline::Emphasis { strong: true, .. })))));
+    let json = serde_json::to_string(&a).unwrap();
+    for bad in [
+        "javascript:",
+        "onclick",
+        "steal()",
+        "tracker.example",
+        "//ads.example",
+        "<script",
+        "iframe",
+    ] {
+        assert!(!json.contains(bad), "{bad} survived");
+    }
+    let text = a.to_text();
+    for junk in [
+        "We use cookies",
+        "Sign up for our newsletter",
+        "Share on Facebook",
+        "Great story",
+        "ferries night harbours",
+        "All rights reserved",
+        "Features About",
+    ] {
+        assert!(!text.contains(junk), "{junk:?} leaked into:\n{text}");
+    }
+    assert!(text.contains("pause in the day"));
+    // The HTML rendering escapes everything.
+    let html = a.to_html();
+    assert!(!html.contains("javascript:") && !html.contains("<script"));
+}
+
+#[test]
+fn windows_1252_meta_charset_is_honoured() {
+    let page = "<html><head><meta charset=\"windows-1252\"><title>Caf\u{e9}</title></head><body><article><h1>Caf\u{e9} culture</h1>\
+        <p>The caf\u{e9} on the corner serves cr\u{e8}me br\u{fb}l\u{e9}e to night-shift workers, and has done so since long before the square was rebuilt after the flood.</p>\
+        <p>Its owner says the recipe came from her grandmother, who ran a stall near the old station and sold desserts to travellers waiting for the overnight train.</p></article></body></html>";
+    let bytes = encoding_rs::WINDOWS_1252.encode(page).0.into_owned();
+    let a = extract::extract_bytes(&bytes, None, None).unwrap();
+    assert!(a.to_text().contains("crème brûlée"), "{}", a.to_text());
+}
+
+#[test]
+fn bad_input_gets_a_reason_not_a_crash() {
+    assert_eq!(extract::extract("", None), Err(ExtractError::Empty));
+    assert_eq!(extract::extract("   \n\t", None), Err(ExtractError::Empty));
+    assert!(matches!(
+        extract::extract_bytes(b"%PDF-1.7 binary", None, None),
+        Err(ExtractError::NotHtml(_))
+    ));
+    assert!(matches!(
+        extract::extract_bytes(b"\x89PNG\r\n\x1a\n....", Some("image/png"), None),
+        Err(ExtractError::NotHtml(_))
+    ));
+    assert!(matches!(
+        extract::extract_bytes(b"{\"a\":1}", Some("application/json"), None),
+        Err(ExtractError::NotHtml(_))
+    ));
+    // Broken markup still parses (html5ever recovers) or reports no content.
+    for broken in [
+        "<html><body><p>unclosed <b>bold <i>both",
+        "<<<>>><p",
+        "<table><tr><td><p>x</table></p>",
+        "\u{0}\u{1}<p>",
+    ] {
+        let _ = extract::extract(broken, None);
+    }
+    // Deeply nested markup does not overflow the stack.
+    let deep = format!(
+        "<html><body>{}<p>deep text</p>{}</body></html>",
+        "<div>".repeat(20_000),
+        "</div>".repeat(20_000)
+    );
+    let _ = extract::extract(&deep, None);
+}
+
+#[test]
+fn paywall_stub_is_too_short_to_be_the_article() {
+    let page = "<html><head><title>Budget 2026: what changes</title></head><body><article><h1>Budget 2026: what changes</h1>\
+        <p>Subscribe to continue reading.</p></article></body></html>";
+    let rec = khabar::articles::record_from_page(page.as_bytes(), Some("text/html"), None, 0);
+    assert_eq!(rec.status, khabar::store::articles::ArticleStatus::Fallback);
+    assert!(rec.reason.unwrap().contains("too short") || rec.document.is_none());
+}
