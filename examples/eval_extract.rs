@@ -26,6 +26,19 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("khabar-eval"));
     let speed = rest.iter().any(|a| a == "--speed");
+    // --baseline: score dom_smoothie's own text output instead of Khabar's.
+    let baseline = rest.iter().any(|a| a == "--baseline");
+    let run = |bytes: &[u8], url: Option<&url::Url>| -> Option<String> {
+        if baseline {
+            let html = khabar::fetch::charset::decode(bytes, None).text;
+            let u = url.filter(|u| matches!(u.scheme(), "http" | "https")).map(|u| u.as_str());
+            let mut r = dom_smoothie::Readability::new(html, u, None).ok()?;
+            let a = r.parse().ok()?;
+            Some(format!("{}\n\n{}\n", a.title, a.text_content))
+        } else {
+            khabar::extract::extract_bytes(bytes, None, url).ok().map(|a| a.to_text())
+        }
+    };
 
     let traf = shared.join("corpus/trafilatura-eval");
     let read = shared.join("corpus/readability-test-pages");
@@ -44,13 +57,10 @@ fn main() {
     let mut failures = 0;
     for (name, url, bytes) in &pages {
         let base = url.as_deref().and_then(|u| url::Url::parse(u).ok());
-        let text = match khabar::extract::extract_bytes(bytes, None, base.as_ref()) {
-            Ok(a) => a.to_text(),
-            Err(_) => {
-                failures += 1;
-                String::new()
-            }
-        };
+        let text = run(bytes, base.as_ref()).unwrap_or_else(|| {
+            failures += 1;
+            String::new()
+        });
         let _ = std::fs::write(traf_out.join(format!("{name}.txt")), text);
     }
     println!(
@@ -80,13 +90,10 @@ fn main() {
             };
             n += 1;
             let url = url::Url::parse("http://fakehost/test/page.html").ok();
-            let text = match khabar::extract::extract_bytes(&bytes, None, url.as_ref()) {
-                Ok(a) => a.to_text(),
-                Err(_) => {
-                    failures += 1;
-                    String::new()
-                }
-            };
+            let text = run(&bytes, url.as_ref()).unwrap_or_else(|| {
+                failures += 1;
+                String::new()
+            });
             let name = d
                 .file_name()
                 .and_then(|f| f.to_str())

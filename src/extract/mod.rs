@@ -127,22 +127,26 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> {
     }
 
     select::clean(&readability.doc);
-    // Readability's scoring first; publisher markup when that finds too little.
-    let mut blocks = Vec::new();
+    // Two candidates: what the publisher's markup names as the article body,
+    // and Readability's scoring (which edits the page, so markup goes first).
+    let marked = select::by_markup(&readability.doc)
+        .map(|node| finish(convert::blocks(&node, base.as_ref()), &title));
+    let mut scored = Vec::new();
     let mut byline = md.byline.clone();
     if let Ok(found) = readability.parse() {
         let content = dom_query::Document::from(found.content.as_ref());
-        blocks = finish(convert::blocks(&content.root(), base.as_ref()), &title);
+        scored = finish(convert::blocks(&content.root(), base.as_ref()), &title);
         byline = byline.or(found.byline);
     }
-    if text_len(&blocks) < 2 * MIN_ARTICLE_CHARS
-        && let Some(node) = select::by_markup(&readability.doc)
-    {
-        let alt = finish(convert::blocks(&node, base.as_ref()), &title);
-        if text_len(&alt) > text_len(&blocks) {
-            blocks = alt;
+    // Readability's pick, unless it found too little and the markup has more.
+    let blocks = match marked {
+        Some(m)
+            if text_len(&scored) < 2 * MIN_ARTICLE_CHARS && text_len(&m) > text_len(&scored) =>
+        {
+            m
         }
-    }
+        _ => scored,
+    };
     if blocks.iter().all(|b| b.text().trim().is_empty()) {
         return Err(ExtractError::NoContent);
     }
