@@ -63,6 +63,12 @@ enum Command {
         /// Do not fetch full article pages.
         #[arg(long)]
         no_articles: bool,
+        /// Largest image to cache, in MB.
+        #[arg(long, default_value_t = 5)]
+        image_cap_mb: usize,
+        /// Most image data to cache for one article, in MB.
+        #[arg(long, default_value_t = 20)]
+        article_images_cap_mb: usize,
     },
     /// Re-extract stored article pages made by an older extractor (all with --all).
     Reextract {
@@ -172,7 +178,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Feeds { json } => feeds(&store, json),
-        Command::Poll { force, no_articles } => poll(store, &dir, force, !no_articles),
+        Command::Poll {
+            force,
+            no_articles,
+            image_cap_mb,
+            article_images_cap_mb,
+        } => {
+            let images = khabar::articles::ImageConfig {
+                dir: Some(dir.join("images")),
+                max_image: image_cap_mb.saturating_mul(1024 * 1024),
+                max_per_article: article_images_cap_mb.saturating_mul(1024 * 1024),
+                ..Default::default()
+            };
+            poll(store, images, force, !no_articles)
+        }
         Command::Reextract { all } => reextract(&mut store, all),
         Command::Prune => prune(&mut store, &dir),
         Command::Headlines {
@@ -342,11 +361,7 @@ fn bar_style(what: &str) -> indicatif::ProgressStyle {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
 }
 
-fn poll(store: Store, dir: &std::path::Path, force: bool, articles: bool) -> Result<ExitCode> {
-    let images = khabar::articles::ImageConfig {
-        dir: Some(dir.join("images")),
-        ..Default::default()
-    };
+fn poll(store: Store, images: khabar::articles::ImageConfig, force: bool, articles: bool) -> Result<ExitCode> {
     let mut poller =
         Poller::new(store, fetcher()?, schedule::Policy::default()).with_images(images);
     let bar = indicatif::ProgressBar::new(0);
