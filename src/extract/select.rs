@@ -110,7 +110,7 @@ const BAD_TOKENS: &[&str] = &[
 ];
 
 /// Elements that are never content.
-const STRIP: &str = "script, style, noscript, iframe, form, button, input, select, textarea, svg, canvas, \
+const STRIP: &str = "script, style, noscript, iframe, button, input, select, textarea, svg, canvas, \
 template, object, embed, nav, aside, footer, dialog, menu, link, meta";
 
 fn tokens_bad(value: &str) -> bool {
@@ -168,6 +168,18 @@ pub fn own_text_len(n: &NodeRef<'_>) -> (usize, usize) {
 /// Removes non-content elements from the page.
 pub fn clean(doc: &Document) {
     doc.select(STRIP).remove();
+    // Forms are search boxes and sign-ups, except on ASP.NET pages, where one
+    // form wraps the whole page: keep forms that hold real text.
+    let forms: Vec<NodeRef<'_>> = doc
+        .select("form")
+        .nodes()
+        .iter()
+        .filter(|f| own_text_len(f).0 < 1000)
+        .copied()
+        .collect();
+    for f in forms {
+        f.remove_from_parent();
+    }
     doc.select("[hidden], [aria-hidden=\"true\"]").remove();
     // Hidden by inline style.
     let hidden: Vec<NodeRef<'_>> = doc
