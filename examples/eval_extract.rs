@@ -31,12 +31,16 @@ fn main() {
     let run = |bytes: &[u8], url: Option<&url::Url>| -> Option<String> {
         if baseline {
             let html = khabar::fetch::charset::decode(bytes, None).text;
-            let u = url.filter(|u| matches!(u.scheme(), "http" | "https")).map(|u| u.as_str());
+            let u = url
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .map(|u| u.as_str());
             let mut r = dom_smoothie::Readability::new(html, u, None).ok()?;
             let a = r.parse().ok()?;
             Some(format!("{}\n\n{}\n", a.title, a.text_content))
         } else {
-            khabar::extract::extract_bytes(bytes, None, url).ok().map(|a| a.to_text())
+            khabar::extract::extract_bytes(bytes, None, url)
+                .ok()
+                .map(|a| a.to_text())
         }
     };
 

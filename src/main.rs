@@ -361,7 +361,12 @@ fn bar_style(what: &str) -> indicatif::ProgressStyle {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
 }
 
-fn poll(store: Store, images: khabar::articles::ImageConfig, force: bool, articles: bool) -> Result<ExitCode> {
+fn poll(
+    store: Store,
+    images: khabar::articles::ImageConfig,
+    force: bool,
+    articles: bool,
+) -> Result<ExitCode> {
     let mut poller =
         Poller::new(store, fetcher()?, schedule::Policy::default()).with_images(images);
     let bar = indicatif::ProgressBar::new(0);

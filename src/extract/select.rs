@@ -111,14 +111,16 @@ const BAD_TOKENS: &[&str] = &[
 
 /// Elements that are never content.
 const STRIP: &str = "script, style, noscript, iframe, button, input, select, textarea, svg, canvas, \
-template, object, embed, nav, aside, footer, dialog, menu, link, meta";
+template, object, embed, dialog, link, meta";
 
 fn tokens_bad(value: &str) -> bool {
     value
         .split(|c: char| c.is_whitespace())
         .filter(|t| !t.is_empty())
         .any(|t| {
-            let t = t.to_ascii_lowercase();
+            // A BEM modifier ("Section--Ads": a section that has ad slots)
+            // describes, it does not name: look at the block name only.
+            let t = t.split("--").next().unwrap_or(t).to_ascii_lowercase();
             BAD_TOKENS.contains(&t.as_str())
                 || t.split(['-', '_']).any(|part| {
                     matches!(
@@ -197,6 +199,21 @@ pub fn clean(doc: &Document) {
     for n in hidden {
         n.remove_from_parent();
     }
+    // Semantic furniture, unless an unclosed one swallowed most of the page.
+    let page_own = doc
+        .body()
+        .map(|b| {
+            let (t, l) = own_text_len(&b);
+            t - l
+        })
+        .unwrap_or(0);
+    let furniture: Vec<NodeRef<'_>> = doc.select("nav, aside, footer, menu").nodes().to_vec();
+    for n in furniture {
+        let (total, linked) = own_text_len(&n);
+        if n.parent().is_some() && (total - linked) * 2 < page_own {
+            n.remove_from_parent();
+        }
+    }
     // Containers named as furniture, unless they hold the article itself.
     let page_own = doc
         .body()
@@ -228,6 +245,7 @@ pub fn clean(doc: &Document) {
             continue;
         }
         let (total, linked) = own_text_len(&n);
+
         let paragraphs = n
             .find(&["p"])
             .iter()
