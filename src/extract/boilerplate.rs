@@ -152,19 +152,30 @@ fn is_marker(b: &Block) -> bool {
     let t = lower_text(b);
     let t = t
         .trim()
-        .trim_end_matches([':', '.', '»', '›', '>', '-', '|'])
+        .trim_end_matches([':', '.', '»', '›', '>', '-', '|', '…'])
         .trim();
-    let short = t.chars().count() <= 40;
-    if !short {
+    if t.chars().count() > 40 {
         return false;
     }
     let heading_like = matches!(b, Block::Heading { .. })
         || matches!(b, Block::Paragraph { inlines } if inlines.iter().all(|r| !matches!(r, Inline::Text { text } if text.trim().len() > 40)));
+    // Exact names; a few that take an object ("More from Dawn") by prefix.
     heading_like
-        && TAIL_MARKERS
-            .iter()
-            .any(|m| t == m.trim() || (t.starts_with(m) && t.len() <= m.len() + 20))
+        && TAIL_MARKERS.iter().any(|m| {
+            let m = m.trim();
+            t == m || (PREFIX_MARKERS.contains(&m) && t.starts_with(m) && t.len() <= m.len() + 24)
+        })
 }
+
+/// Markers that are followed by a name: "more from Dawn", "also on BBC".
+const PREFIX_MARKERS: &[&str] = &[
+    "more from",
+    "more in",
+    "also on",
+    "more on this",
+    "more stories",
+    "related",
+];
 
 /// A block that is only a date or time ("03.04.2020", "April 22, 2022"):
 /// metadata, not article text.

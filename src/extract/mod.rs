@@ -146,6 +146,8 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
         title = convert::collapse(&readability.get_article_title());
     }
 
+    let ld_body = json_ld_body(&readability.doc);
+    let lead = select::lead(&readability.doc);
     select::clean(&readability.doc);
     // Two candidates: what the publisher's markup names as the article body,
     // and Readability's scoring (which edits the page, so markup goes first).
@@ -159,7 +161,7 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
         byline = byline.or(found.byline);
     }
     // Readability's pick, unless it found too little and the markup has more.
-    let blocks = match marked {
+    let mut blocks = match marked {
         Some(m)
             if text_len(&scored) < 2 * MIN_ARTICLE_CHARS && text_len(&m) > text_len(&scored) =>
         {
@@ -167,6 +169,42 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
         }
         _ => scored,
     };
+    // The publisher's own plain text (JSON-LD articleBody), when the page
+    // gave us much less than it.
+    if let Some(body) = ld_body {
+        let ld_len = body.chars().filter(|c| !c.is_whitespace()).count();
+        let ours: usize = blocks
+            .iter()
+            .filter(|b| !matches!(b, Block::Image { .. }))
+            .map(|b| b.text().chars().filter(|c| !c.is_whitespace()).count())
+            .sum();
+        if ld_len >= 2 * MIN_ARTICLE_CHARS && ours * 2 < ld_len {
+            blocks = body
+                .split('\n')
+                .map(convert::collapse)
+                .filter(|p| !p.is_empty())
+                .map(|p| Block::Paragraph {
+                    inlines: vec![Inline::Text { text: p }],
+                })
+                .collect();
+        }
+    }
+    // A standfirst that sits outside the body container.
+    if let Some(lead) = lead {
+        let norm = |s: &str| convert::collapse(s);
+        let have = blocks.iter().take(4).any(|b| {
+            norm(&b.text()).contains(&norm(&lead))
+                || norm(&lead).contains(&norm(&b.text())) && !b.text().is_empty()
+        });
+        if !have && !same_text(&lead, &title) {
+            blocks.insert(
+                0,
+                Block::Paragraph {
+                    inlines: vec![Inline::Text { text: lead }],
+                },
+            );
+        }
+    }
     if blocks.iter().all(|b| b.text().trim().is_empty()) {
         return Err(ExtractError::NoContent);
     }
@@ -262,6 +300,28 @@ fn finish(mut blocks: Vec<Block>, title: &str) -> Vec<Block> {
     }
     boilerplate::prune(&mut blocks);
     blocks
+}
+
+/// `articleBody` from the page's JSON-LD, if any.
+fn json_ld_body(doc: &dom_query::Document) -> Option<String> {
+    fn find(v: &serde_json::Value) -> Option<String> {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let Some(serde_json::Value::String(b)) = m.get("articleBody") {
+                    return Some(b.clone());
+                }
+                m.values().find_map(find)
+            }
+            serde_json::Value::Array(a) => a.iter().find_map(find),
+            _ => None,
+        }
+    }
+    doc.select("script[type=\"application/ld+json\"]")
+        .nodes()
+        .iter()
+        .filter_map(|n| serde_json::from_str::<serde_json::Value>(n.text().trim()).ok())
+        .find_map(|v| find(&v))
+        .map(|b| crate::parse::decode_entities(&crate::parse::strip_tags(&b)))
 }
 
 /// The base for relative URLs: `<base href>` resolved against the page URL.

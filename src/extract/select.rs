@@ -280,3 +280,16 @@ pub fn by_markup<'a>(doc: &'a Document) -> Option<NodeRef<'a>> {
     }
     None
 }
+
+/// A standfirst (the lead paragraph under the headline), when the page marks one.
+pub fn lead(doc: &Document) -> Option<String> {
+    const LEAD: &str = "article .intro, article .lead, article .standfirst, article .article-lead, \
+article .article__lead, article .dek, article .subtitle, article .summary, .article-intro, .article__intro, \
+.standfirst, .lead-paragraph, .article-lead, .article__lead, .entry-summary, p.intro, p.lead";
+    doc.select(LEAD).nodes().iter().find_map(|n| {
+        let t = n.text().split_whitespace().collect::<Vec<_>>().join(" ");
+        let (total, linked) = own_text_len(n);
+        (t.chars().count() >= 40 && t.chars().count() <= 600 && linked * 3 < total.max(1))
+            .then_some(t)
+    })
+}
