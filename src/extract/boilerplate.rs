@@ -115,7 +115,93 @@ const FURNITURE: &[&str] = &[
     "get the latest",
     "report an error",
     "newsletter",
+    "posted in",
+    "bookmark the permalink",
+    "trackback",
+    "was this article helpful",
+    "did you find this article",
+    "rate this article",
+    "impressum",
+    "datenschutz",
+    "verwendung von cookies",
+    "artikel teilen",
+    "beitrag teilen",
+    "war der artikel",
+    "war dieser artikel",
+    "hat ihnen der artikel",
+    "als pdf herunterladen",
+    "nächsten artikel",
+    "vorheriger artikel",
+    "zum newsletter",
+    "jetzt abonnieren",
+    "partager cet article",
+    "abonnez-vous",
+    "compartir en",
+    "suscríbete",
+    "condividi",
 ];
+
+/// A block that is exactly one of these words is a label, not text.
+const LABELS: &[&str] = &[
+    "anzeige",
+    "- anzeige -",
+    "-anzeige-",
+    "werbung",
+    "advertisement",
+    "ad",
+    "sponsored",
+    "publicité",
+    "publicidad",
+    "pubblicità",
+    "reklama",
+    "share",
+    "teilen",
+    "partager",
+    "compartir",
+    "print",
+    "drucken",
+    "imprimer",
+];
+
+/// Photo credits and caption lines: "Foto: ...", "(Credit: ... / iStock)".
+fn is_credit(t: &str) -> bool {
+    let t = t.trim();
+    if t.chars().count() > 160 {
+        return false;
+    }
+    const PREFIXES: &[&str] = &[
+        "foto:",
+        "fotos:",
+        "photo:",
+        "photos:",
+        "photograph",
+        "bild:",
+        "bilder:",
+        "abbildung",
+        "image:",
+        "images:",
+        "credit:",
+        "credits:",
+        "crédit",
+        "crédits",
+        "beitragsbild",
+        "titelbild",
+        "quelle: getty",
+        "(foto",
+        "(photo",
+        "(credit",
+        "(bild",
+        "© ",
+    ];
+    PREFIXES.iter().any(|p| t.starts_with(p))
+        || (t.ends_with(')')
+            && (t.contains("/ istock")
+                || t.contains("/ getty")
+                || t.contains("/ dpa")
+                || t.contains("/ afp")
+                || t.contains("/ reuters")
+                || t.contains("/ shutterstock")))
+}
 
 fn lower_text(b: &Block) -> String {
     b.text().to_lowercase()
@@ -196,8 +282,24 @@ fn is_date_only(t: &str) -> bool {
 
 fn is_furniture(b: &Block) -> bool {
     let t = lower_text(b);
-    if !matches!(b, Block::Image { .. }) && is_date_only(&t) {
-        return true;
+    if !matches!(b, Block::Image { .. }) {
+        // "Aktualisiert: 11.04.2020, 10:27", "Published 7 October 2020"
+        let unlabelled = t.split_once(':').map_or(t.as_str(), |(label, rest)| {
+            if label.chars().count() <= 20 && !label.chars().any(|c| c.is_ascii_digit()) {
+                rest
+            } else {
+                t.as_str()
+            }
+        });
+        if is_date_only(&t) || is_date_only(unlabelled) || is_credit(&t) {
+            return true;
+        }
+        let bare = t
+            .trim()
+            .trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
+        if LABELS.contains(&bare) || LABELS.contains(&t.trim()) {
+            return true;
+        }
     }
     let n = t.chars().count();
     if n == 0 {
