@@ -153,6 +153,10 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
     // and Readability's scoring (which edits the page, so markup goes first).
     let marked = select::by_markup(&readability.doc)
         .map(|node| finish(convert::blocks(&node, base.as_ref()), &title));
+    let anchored = select::by_title(&readability.doc, &title).map(|node| {
+        let text = convert::collapse(&node.text());
+        (finish(convert::blocks(&node, base.as_ref()), &title), text)
+    });
     let mut scored = Vec::new();
     let mut byline = md.byline.clone();
     if let Ok(found) = readability.parse() {
@@ -169,6 +173,20 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
         }
         _ => scored,
     };
+    // Readability chose text that is not under the page's own headline (a
+    // teaser of another story, a table), or far less than the headline's
+    // container holds: the headline's container wins.
+    if let Some((a, anchor_text)) = anchored {
+        let first = blocks
+            .iter()
+            .find(|b| matches!(b, Block::Paragraph { .. }) && b.text().chars().count() > 80)
+            .map(|b| b.text().chars().take(80).collect::<String>());
+        let outside = first.is_some_and(|f| !anchor_text.contains(&convert::collapse(&f)));
+        let longer = text_len(&a) > 2 * text_len(&blocks);
+        if (outside || longer) && text_len(&a) >= 2 * MIN_ARTICLE_CHARS {
+            blocks = a;
+        }
+    }
     // The publisher's own plain text (JSON-LD articleBody), when the page
     // gave us much less than it.
     if let Some(body) = ld_body {

@@ -293,3 +293,50 @@ article .article__lead, article .dek, article .subtitle, article .summary, .arti
             .then_some(t)
     })
 }
+
+/// The container of the article whose headline matches `title`: the nearest
+/// ancestor of that headline holding real text, when it is not most of the
+/// page. Pages with several stories (a main one and teasers) get the one the
+/// page is titled for.
+pub fn by_title<'a>(doc: &'a Document, title: &str) -> Option<NodeRef<'a>> {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let want = norm(title);
+    if want.chars().count() < 12 {
+        return None;
+    }
+    let page_own = doc.body().map(|b| {
+        let (t, l) = own_text_len(&b);
+        t - l
+    })?;
+    let heading = doc
+        .select("h1, h2, [itemprop=\"headline\"]")
+        .nodes()
+        .iter()
+        .copied()
+        .find(|h| {
+            let t = norm(&h.text());
+            t.chars().count() >= 12 && (t == want || want.contains(&t) || t.contains(&want))
+        })?;
+    let mut node = heading;
+    for _ in 0..8 {
+        node = node.parent()?;
+        let name = node
+            .node_name()
+            .map(|s| s.to_ascii_lowercase())
+            .unwrap_or_default();
+        if matches!(name.as_str(), "body" | "html") {
+            return None;
+        }
+        let (total, linked) = own_text_len(&node);
+        let own = total - linked;
+        if own >= 500 {
+            return (own * 10 < page_own * 8 && linked * 2 < total).then_some(node);
+        }
+    }
+    None
+}
