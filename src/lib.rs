@@ -37,4 +37,6 @@ pub mod parse;
 pub mod poller;
 pub mod schedule;
 pub mod serve;
+pub mod service;
 pub mod store;
+pub mod ui;

@@ -150,10 +150,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let Some(command) = cli.command else {
-        // The window arrives with a later issue; until then, help.
-        use clap::CommandFactory as _;
-        Cli::command().print_help()?;
-        println!();
+        let dir = store::data_dir(cli.data_dir.as_deref())?;
+        khabar::ui::run(dir).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
         return Ok(ExitCode::SUCCESS);
     };
     if let Command::Extract {

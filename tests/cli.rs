@@ -187,11 +187,24 @@ fn default_feeds_are_never_added_by_the_command_line_on_its_own() {
 }
 
 #[test]
-fn no_subcommand_prints_help() {
+fn help_lists_the_subcommands() {
     let dir = tempfile::tempdir().unwrap();
-    let out = khabar(dir.path(), &[]);
+    let out = khabar(dir.path(), &["--help"]);
     assert!(out.status.success());
-    assert!(stdout(&out).contains("Usage"));
+    let s = stdout(&out);
+    for cmd in [
+        "add",
+        "import",
+        "export",
+        "feeds",
+        "poll",
+        "headlines",
+        "show",
+        "extract",
+        "reextract",
+    ] {
+        assert!(s.contains(cmd), "{cmd} missing from help:\n{s}");
+    }
 }
 
 #[test]

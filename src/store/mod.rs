@@ -523,6 +523,25 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("article {id}")))
     }
 
+    /// Unread items per feed.
+    pub fn unread_by_feed(&self) -> Result<std::collections::HashMap<FeedId, i64>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT feed_id, count(*) FROM items WHERE read = 0 GROUP BY feed_id",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Totals for the sidebar: (all, unread, starred, published since `today`).
+    pub fn counts(&self, today: Timestamp) -> Result<(i64, i64, i64, i64), StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*), coalesce(sum(read = 0), 0), coalesce(sum(starred = 1), 0),
+                    coalesce(sum(published >= ?1), 0) FROM items",
+            [today],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?)
+    }
+
     /// Number of items stored.
     pub fn item_count(&self) -> Result<i64, StoreError> {
         Ok(self

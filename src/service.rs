@@ -1,0 +1,397 @@
+//! The background service the window talks to: one thread that owns the
+//! writing connection and the poller, takes [`Command`]s and answers with
+//! [`Event`]s. After sending events it calls the injected waker (the window
+//! passes `ctx.request_repaint`), so the UI sleeps until something changed.
+//!
+//! Polling runs on a timer (the earliest next check, at least a minute
+//! away) and on demand. While the network looks down (every fetch of a poll
+//! failed with a DNS or connection error) the service says so and retries
+//! with a short, growing delay, so polling resumes by itself.
+//!
+//! Nothing here knows about egui.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crate::articles::ImageConfig;
+use crate::fetch::{FetchConfig, Fetcher};
+use crate::model::{self, ItemId};
+use crate::poller::{FeedResult, PollEvent, PollOptions, PollSummary, Poller};
+use crate::schedule::Policy;
+use crate::store::Store;
+
+/// What the window asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Poll every feed now.
+    PollNow,
+    /// Mark an item read or unread.
+    SetRead(ItemId, bool),
+    /// Star or unstar an item.
+    SetStarred(ItemId, bool),
+    /// Subscribe to a feed or site URL.
+    AddFeed(String),
+    /// Import an OPML file.
+    ImportOpml(PathBuf),
+    /// Export subscriptions to an OPML file.
+    ExportOpml(PathBuf),
+    /// Stop the service.
+    Shutdown,
+}
+
+/// What the service reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A poll started.
+    PollStarted {
+        /// Feeds to poll.
+        feeds: usize,
+    },
+    /// Progress of a poll.
+    Progress {
+        /// Feeds done.
+        feeds_done: usize,
+        /// Feeds in this poll.
+        feeds: usize,
+        /// Article pages saved so far.
+        articles: usize,
+    },
+    /// A poll finished.
+    PollFinished {
+        /// Totals.
+        summary: PollSummary,
+        /// When it finished (Unix seconds).
+        at: i64,
+    },
+    /// Stored data changed (items, flags, feeds): re-query.
+    DataChanged,
+    /// The network looks down (true) or back (false).
+    Offline(bool),
+    /// A command the user gave succeeded, in plain words.
+    Done(String),
+    /// A command the user gave failed, in plain words.
+    Failed(String),
+}
+
+/// The window's end of the service.
+pub struct ServiceHandle {
+    commands: Sender<Command>,
+    /// Events to drain each frame.
+    pub events: Receiver<Event>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ServiceHandle {
+    /// Sends a command; a stopped service ignores it.
+    pub fn send(&self, c: Command) {
+        let _ = self.commands.send(c);
+    }
+}
+
+impl Drop for ServiceHandle {
+    fn drop(&mut self) {
+        let _ = self.commands.send(Command::Shutdown);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Configuration of the service.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    /// Data folder (database and images).
+    pub data_dir: PathBuf,
+    /// Poll when started.
+    pub poll_on_start: bool,
+    /// HTTP limits.
+    pub fetch: FetchConfig,
+    /// Fetch full articles.
+    pub articles: bool,
+}
+
+/// Starts the service thread. `waker` is called after events are sent.
+pub fn spawn(
+    config: ServiceConfig,
+    waker: Box<dyn Fn() + Send + Sync>,
+) -> std::io::Result<ServiceHandle> {
+    let (ctx, crx) = mpsc::channel::<Command>();
+    let (etx, erx) = mpsc::channel::<Event>();
+    let thread = std::thread::Builder::new()
+        .name("khabar-service".into())
+        .spawn(move || run(config, crx, etx, waker))?;
+    Ok(ServiceHandle {
+        commands: ctx,
+        events: erx,
+        thread: Some(thread),
+    })
+}
+
+struct Ctx {
+    events: Sender<Event>,
+    waker: Box<dyn Fn() + Send + Sync>,
+}
+
+impl Ctx {
+    fn send(&self, e: Event) {
+        let _ = self.events.send(e);
+        (self.waker)();
+    }
+}
+
+fn run(
+    config: ServiceConfig,
+    commands: Receiver<Command>,
+    events: Sender<Event>,
+    waker: Box<dyn Fn() + Send + Sync>,
+) {
+    let cx = Ctx { events, waker };
+    let setup = (|| {
+        let store = Store::open_in_dir(&config.data_dir).map_err(|e| e.to_string())?;
+        let fetcher = Fetcher::new(config.fetch.clone()).map_err(|e| e.to_string())?;
+        let rt = crate::poller::runtime().map_err(|e| e.to_string())?;
+        let images = ImageConfig {
+            dir: Some(config.data_dir.join("images")),
+            ..Default::default()
+        };
+        Ok::<_, String>((
+            Poller::new(store, fetcher, Policy::default()).with_images(images),
+            rt,
+        ))
+    })();
+    let (mut poller, rt) = match setup {
+        Ok(x) => x,
+        Err(e) => {
+            cx.send(Event::Failed(format!(
+                "cannot start the background service: {e}"
+            )));
+            return;
+        }
+    };
+    let mut offline_streak = 0u32;
+    // After an offline poll the feeds carry error backoffs that were not
+    // their fault: the retry polls all of them.
+    let mut force_next = false;
+    let mut next_poll = if config.poll_on_start {
+        0
+    } else {
+        next_due(&mut poller)
+    };
+    loop {
+        let now = model::now();
+        let wait = Duration::from_secs((next_poll - now).clamp(0, 3600) as u64);
+        let cmd = if next_poll <= now {
+            None
+        } else {
+            match commands.recv_timeout(wait) {
+                Ok(c) => Some(c),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        };
+        match cmd {
+            Some(Command::Shutdown) => return,
+            Some(Command::SetRead(id, on)) => {
+                report(
+                    &cx,
+                    poller.store().set_read(id, on).map_err(|e| e.to_string()),
+                    None,
+                );
+            }
+            Some(Command::SetStarred(id, on)) => {
+                report(
+                    &cx,
+                    poller
+                        .store()
+                        .set_starred(id, on)
+                        .map_err(|e| e.to_string()),
+                    None,
+                );
+            }
+            Some(Command::AddFeed(url)) => {
+                let fetcher = poller.fetcher().clone();
+                let r = rt.block_on(crate::discover::subscribe(
+                    &fetcher,
+                    poller.store(),
+                    &url,
+                    None,
+                ));
+                match r {
+                    Ok(sub) => report(
+                        &cx,
+                        Ok(()),
+                        Some(format!(
+                            "Subscribed to {} ({} articles)",
+                            sub.title.as_deref().unwrap_or(&sub.url),
+                            sub.items
+                        )),
+                    ),
+                    Err(e) => cx.send(Event::Failed(e.to_string())),
+                }
+            }
+            Some(Command::ImportOpml(path)) => {
+                let r = import_opml(poller.store(), &path);
+                match r {
+                    Ok(n) => report(
+                        &cx,
+                        Ok(()),
+                        Some(format!("Imported {n} feeds from {}", path.display())),
+                    ),
+                    Err(e) => cx.send(Event::Failed(e)),
+                }
+                next_poll = 0;
+            }
+            Some(Command::ExportOpml(path)) => {
+                let r = poller
+                    .store()
+                    .feeds()
+                    .map_err(|e| e.to_string())
+                    .and_then(|f| {
+                        std::fs::write(
+                            &path,
+                            crate::opml::export(&f, &chrono::Utc::now().to_rfc2822()),
+                        )
+                        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+                    });
+                match r {
+                    Ok(()) => cx.send(Event::Done(format!(
+                        "Exported subscriptions to {}",
+                        path.display()
+                    ))),
+                    Err(e) => cx.send(Event::Failed(e)),
+                }
+            }
+            Some(Command::PollNow) | None => {
+                let force =
+                    matches!(cmd, Some(Command::PollNow)) || std::mem::take(&mut force_next);
+                let summary = poll(&rt, &mut poller, &cx, force, config.articles);
+                let now = model::now();
+                if let Some((s, all_offline)) = summary {
+                    {
+                        if all_offline {
+                            offline_streak += 1;
+                            cx.send(Event::Offline(true));
+                            // Try again soon, backing off to five minutes.
+                            next_poll = now + (30 * i64::from(offline_streak)).min(300);
+                            force_next = true;
+                            continue;
+                        }
+                        if offline_streak > 0 {
+                            offline_streak = 0;
+                            cx.send(Event::Offline(false));
+                        }
+                        cx.send(Event::PollFinished {
+                            summary: s,
+                            at: now,
+                        });
+                    }
+                }
+                next_poll = next_due(&mut poller).max(now + 60);
+            }
+        }
+    }
+}
+
+fn report(cx: &Ctx, r: Result<(), String>, done: Option<String>) {
+    match r {
+        Ok(()) => {
+            cx.send(Event::DataChanged);
+            if let Some(d) = done {
+                cx.send(Event::Done(d));
+            }
+        }
+        Err(e) => cx.send(Event::Failed(e)),
+    }
+}
+
+fn next_due(poller: &mut Poller) -> i64 {
+    poller
+        .store()
+        .feeds()
+        .ok()
+        .and_then(|f| f.iter().filter(|f| !f.gone).map(|f| f.next_check_at).min())
+        .unwrap_or(model::now() + 1800)
+}
+
+/// One poll, with progress events; returns the summary and whether every
+/// fetch failed as if offline.
+fn poll(
+    rt: &tokio::runtime::Runtime,
+    poller: &mut Poller,
+    cx: &Ctx,
+    force: bool,
+    articles: bool,
+) -> Option<(PollSummary, bool)> {
+    let opts = PollOptions {
+        force,
+        articles,
+        ..Default::default()
+    };
+    let (mut done, mut total, mut saved) = (0usize, 0usize, 0usize);
+    let (mut offline, mut attempted) = (0usize, 0usize);
+    let mut last_changed = std::time::Instant::now();
+    let r = rt.block_on(poller.poll(&opts, &mut |ev| match ev {
+        PollEvent::Started { total: t } => {
+            total = t;
+            cx.send(Event::PollStarted { feeds: t });
+        }
+        PollEvent::FeedDone { result, .. } => {
+            done += 1;
+            attempted += 1;
+            if matches!(result, FeedResult::Failed { offline: true, .. }) {
+                offline += 1;
+            }
+            cx.send(Event::Progress {
+                feeds_done: done,
+                feeds: total,
+                articles: saved,
+            });
+            // New items show up while the poll goes on, at most twice a second.
+            if matches!(result, FeedResult::Fetched { new_items } if new_items > 0)
+                && last_changed.elapsed() > Duration::from_millis(500)
+            {
+                last_changed = std::time::Instant::now();
+                cx.send(Event::DataChanged);
+            }
+        }
+        PollEvent::ArticleDone { saved: s, .. } => {
+            if s {
+                saved += 1;
+            }
+            cx.send(Event::Progress {
+                feeds_done: done,
+                feeds: total,
+                articles: saved,
+            });
+        }
+        PollEvent::ArticlesStarted { .. } | PollEvent::Finished(_) => {}
+    }));
+    cx.send(Event::DataChanged);
+    match r {
+        Ok(s) => Some((s, attempted > 0 && offline == attempted)),
+        Err(e) => {
+            cx.send(Event::Failed(format!("the poll stopped: {e}")));
+            None
+        }
+    }
+}
+
+fn import_opml(store: &mut Store, path: &std::path::Path) -> Result<usize, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = crate::fetch::charset::decode(&bytes, None).text;
+    let entries =
+        crate::opml::parse(&text).map_err(|e| format!("cannot import {}: {e}", path.display()))?;
+    let mut added = 0;
+    for e in entries {
+        if let Ok(url) = crate::fetch::guard::parse_http_url(&e.url)
+            && store
+                .add_feed(url.as_str(), e.title.as_deref(), e.folder.as_deref())
+                .is_ok()
+        {
+            added += 1;
+        }
+    }
+    Ok(added)
+}

@@ -1,0 +1,822 @@
+//! The egui window: sources | headlines | reader.
+//!
+//! The UI holds a read-only store connection and a [`ServiceHandle`]. It
+//! sends commands (poll now, mark read, star, add feed, OPML) and drains
+//! events in [`eframe::App::logic`]; the service wakes it with
+//! `request_repaint`. Queries run only when an event says data changed or
+//! the user changed the view, never per frame, and the headline list is
+//! virtualised with `show_rows`.
+
+pub mod reader;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use egui::{Key, RichText};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{self, Feed, FeedId, Headline, Item, ItemId};
+use crate::service::{self, Command, Event, ServiceConfig, ServiceHandle};
+use crate::store::articles::StoredArticle;
+use crate::store::{HeadlineFilter, Store};
+
+/// Rows loaded into the headline list per view.
+pub const PAGE: usize = 5000;
+
+/// What the headline list shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Source {
+    /// Everything.
+    #[default]
+    All,
+    /// Unread only.
+    Unread,
+    /// Starred only.
+    Starred,
+    /// Published since midnight.
+    Today,
+    /// One feed.
+    Feed(i64),
+    /// One folder.
+    Folder(String),
+}
+
+/// Preferences that persist between runs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    /// Selected source.
+    pub source: Source,
+    /// Selected article.
+    pub selected: Option<i64>,
+    /// Theme: None follows the system.
+    pub dark: Option<bool>,
+    /// Reader font size.
+    pub font_size: f32,
+    /// Mark articles read when opened.
+    pub mark_read_on_open: bool,
+}
+
+impl Default for Prefs {
+    fn default() -> Self {
+        Prefs {
+            source: Source::All,
+            selected: None,
+            dark: None,
+            font_size: 17.0,
+            mark_read_on_open: true,
+        }
+    }
+}
+
+/// Poll progress as the status bar shows it.
+#[derive(Debug, Clone, Default)]
+pub struct PollStatus {
+    /// A poll is running.
+    pub running: bool,
+    /// Feeds done.
+    pub done: usize,
+    /// Feeds in the poll.
+    pub total: usize,
+    /// Articles saved.
+    pub articles: usize,
+    /// Last poll finished at.
+    pub last: Option<i64>,
+    /// The network looks down.
+    pub offline: bool,
+}
+
+/// The open article.
+#[derive(Debug, Clone)]
+pub struct Open {
+    /// The item.
+    pub item: Item,
+    /// Its stored article, if any.
+    pub article: Option<StoredArticle>,
+    /// Show the feed's text instead of the article.
+    pub feed_text: bool,
+}
+
+/// The application.
+pub struct KhabarApp {
+    /// Persisted preferences.
+    pub prefs: Prefs,
+    store: Option<Store>,
+    service: Option<ServiceHandle>,
+    /// Feeds, sorted by folder and title.
+    pub feeds: Vec<Feed>,
+    unread: HashMap<FeedId, i64>,
+    counts: (i64, i64, i64, i64),
+    /// Headlines of the current source.
+    pub headlines: Vec<Headline>,
+    /// The open article.
+    pub open: Option<Open>,
+    /// Poll progress.
+    pub status: PollStatus,
+    /// Last message for the user (text, is_error).
+    pub message: Option<(String, bool)>,
+    /// The search box.
+    pub search: String,
+    focus_search: bool,
+    /// The help overlay is shown.
+    pub show_help: bool,
+    add_open: bool,
+    add_url: String,
+    dirty: bool,
+    scroll_to_selected: bool,
+}
+
+impl KhabarApp {
+    /// An app over a read-only store and a service (either may be absent in tests).
+    pub fn new(store: Option<Store>, service: Option<ServiceHandle>, prefs: Prefs) -> KhabarApp {
+        let mut app = KhabarApp {
+            prefs,
+            store,
+            service,
+            feeds: Vec::new(),
+            unread: HashMap::new(),
+            counts: (0, 0, 0, 0),
+            headlines: Vec::new(),
+            open: None,
+            status: PollStatus::default(),
+            message: None,
+            search: String::new(),
+            focus_search: false,
+            show_help: false,
+            add_open: false,
+            add_url: String::new(),
+            dirty: true,
+            scroll_to_selected: true,
+        };
+        app.refresh();
+        if let Some(id) = app.prefs.selected {
+            app.load_open(ItemId(id));
+        }
+        app
+    }
+
+    fn send(&self, c: Command) {
+        if let Some(s) = &self.service {
+            s.send(c);
+        }
+    }
+
+    /// Re-queries the sidebar and the headline list.
+    pub fn refresh(&mut self) {
+        self.dirty = false;
+        let Some(store) = &self.store else { return };
+        let today = {
+            let now = chrono::Local::now();
+            now.date_naive()
+                .and_hms_opt(0, 0, 0)
+                .and_then(|d| d.and_local_timezone(chrono::Local).single())
+                .map_or(model::now() - 86_400, |d| d.timestamp())
+        };
+        if let Ok(f) = store.feeds() {
+            self.feeds = f;
+        }
+        if let Ok(u) = store.unread_by_feed() {
+            self.unread = u;
+        }
+        if let Ok(c) = store.counts(today) {
+            self.counts = c;
+        }
+        let mut filter = HeadlineFilter {
+            limit: PAGE,
+            search: (!self.search.trim().is_empty()).then(|| self.search.clone()),
+            ..Default::default()
+        };
+        match &self.prefs.source {
+            Source::All => {}
+            Source::Unread => filter.unread_only = true,
+            Source::Starred => filter.starred_only = true,
+            Source::Today => filter.since = Some(today),
+            Source::Feed(id) => filter.feed = Some(FeedId(*id)),
+            Source::Folder(f) => filter.folder = Some(f.clone()),
+        }
+        match store.headlines(&filter) {
+            Ok(h) => self.headlines = h,
+            Err(e) => self.message = Some((e.to_string(), true)),
+        }
+    }
+
+    fn load_open(&mut self, id: ItemId) {
+        let Some(store) = &self.store else { return };
+        match store.item(id) {
+            Ok(item) => {
+                let article = store.article(id).ok().flatten();
+                let feed_text = false;
+                self.open = Some(Open {
+                    item,
+                    article,
+                    feed_text,
+                });
+                self.prefs.selected = Some(id.0);
+            }
+            Err(_) => self.open = None,
+        }
+    }
+
+    /// Opens the headline at `index`.
+    pub fn select_index(&mut self, index: usize) {
+        let Some(h) = self.headlines.get(index).cloned() else {
+            return;
+        };
+        self.load_open(h.id);
+        self.scroll_to_selected = true;
+        if self.prefs.mark_read_on_open && !h.read {
+            self.set_read(index, true);
+        }
+    }
+
+    fn selected_index(&self) -> Option<usize> {
+        let id = self.prefs.selected?;
+        self.headlines.iter().position(|h| h.id.0 == id)
+    }
+
+    fn set_read(&mut self, index: usize, read: bool) {
+        let Some(h) = self.headlines.get_mut(index) else {
+            return;
+        };
+        h.read = read;
+        let id = h.id;
+        self.send(Command::SetRead(id, read));
+    }
+
+    fn toggle_star(&mut self) {
+        let Some(i) = self.selected_index() else {
+            return;
+        };
+        let Some(h) = self.headlines.get_mut(i) else {
+            return;
+        };
+        h.starred = !h.starred;
+        let (id, on) = (h.id, h.starred);
+        self.send(Command::SetStarred(id, on));
+    }
+
+    /// Moves the selection by `delta` rows.
+    pub fn step(&mut self, delta: i64) {
+        if self.headlines.is_empty() {
+            return;
+        }
+        let next = match self.selected_index() {
+            Some(i) => (i as i64 + delta).clamp(0, self.headlines.len() as i64 - 1) as usize,
+            None => 0,
+        };
+        self.select_index(next);
+    }
+
+    fn next_unread(&mut self) {
+        let start = self.selected_index().map_or(0, |i| i + 1);
+        if let Some(i) = (start..self.headlines.len()).find(|&i| !self.headlines[i].read) {
+            self.select_index(i);
+        }
+    }
+
+    /// Switches the headline list to `source`.
+    pub fn set_source(&mut self, source: Source) {
+        if self.prefs.source != source {
+            self.prefs.source = source;
+            self.refresh();
+        }
+    }
+
+    fn drain_events(&mut self) {
+        let Some(service) = &self.service else { return };
+        let mut changed = false;
+        while let Ok(ev) = service.events.try_recv() {
+            match ev {
+                Event::PollStarted { feeds } => {
+                    self.status.running = true;
+                    self.status.done = 0;
+                    self.status.total = feeds;
+                    self.status.articles = 0;
+                }
+                Event::Progress {
+                    feeds_done,
+                    feeds,
+                    articles,
+                } => {
+                    self.status.done = feeds_done;
+                    self.status.total = feeds;
+                    self.status.articles = articles;
+                }
+                Event::PollFinished { at, .. } => {
+                    self.status.running = false;
+                    self.status.last = Some(at);
+                }
+                Event::DataChanged => changed = true,
+                Event::Offline(off) => {
+                    self.status.offline = off;
+                    self.status.running = false;
+                }
+                Event::Done(m) => self.message = Some((m, false)),
+                Event::Failed(m) => self.message = Some((m, true)),
+            }
+        }
+        if changed {
+            self.dirty = true;
+        }
+        if self.dirty {
+            self.refresh();
+        }
+    }
+
+    fn keys(&mut self, ctx: &egui::Context) {
+        if ctx.memory(|m| m.focused().is_some()) {
+            if ctx.input(|i| i.key_pressed(Key::Escape)) {
+                ctx.memory_mut(|m| m.stop_text_input());
+            }
+            return;
+        }
+        let pressed = |k: Key| ctx.input(|i| i.key_pressed(k) && i.modifiers.is_none());
+        if pressed(Key::J) {
+            self.step(1);
+        }
+        if pressed(Key::K) {
+            self.step(-1);
+        }
+        if pressed(Key::N) {
+            self.next_unread();
+        }
+        if pressed(Key::M)
+            && let Some(i) = self.selected_index()
+        {
+            let read = self.headlines[i].read;
+            self.set_read(i, !read);
+        }
+        if pressed(Key::S) {
+            self.toggle_star();
+        }
+        if pressed(Key::O)
+            && let Some(link) = self.open.as_ref().and_then(|o| o.item.link.clone())
+        {
+            ctx.open_url(egui::OpenUrl::new_tab(link));
+        }
+        if pressed(Key::R) {
+            self.send(Command::PollNow);
+        }
+        if pressed(Key::Slash) {
+            self.focus_search = true;
+        }
+        if ctx.input(|i| i.key_pressed(Key::Questionmark)) {
+            self.show_help = !self.show_help;
+        }
+        if pressed(Key::Escape) {
+            self.show_help = false;
+            self.add_open = false;
+        }
+    }
+
+    /// Draws the whole window.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.keys(&ctx);
+        self.top_bar(ui);
+        self.status_bar(ui);
+        egui::Panel::left("sources")
+            .default_size(230.0)
+            .show(ui, |ui| self.sources(ui));
+        egui::Panel::left("headlines")
+            .default_size(380.0)
+            .show(ui, |ui| self.headline_list(ui));
+        egui::CentralPanel::default().show(ui, |ui| self.reader(ui));
+        if self.show_help {
+            self.help(&ctx);
+        }
+        if self.add_open {
+            self.add_dialog(&ctx);
+        }
+    }
+
+    fn top_bar(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::top("top").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.heading("Khabar");
+                if ui.button("Poll now").on_hover_text("r").clicked() {
+                    self.send(Command::PollNow);
+                }
+                if ui.button("Add feed").clicked() {
+                    self.add_open = true;
+                }
+                let search = ui.add(
+                    egui::TextEdit::singleline(&mut self.search)
+                        .hint_text("Search ( / )")
+                        .desired_width(240.0),
+                );
+                if self.focus_search {
+                    search.request_focus();
+                    self.focus_search = false;
+                }
+                if search.changed() {
+                    self.refresh();
+                }
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let dark = ui.visuals().dark_mode;
+                    if ui
+                        .button(if dark { "Light theme" } else { "Dark theme" })
+                        .clicked()
+                    {
+                        self.prefs.dark = Some(!dark);
+                        ui.ctx().set_theme(if dark {
+                            egui::Theme::Light
+                        } else {
+                            egui::Theme::Dark
+                        });
+                    }
+                    if ui.button("?").on_hover_text("Keyboard shortcuts").clicked() {
+                        self.show_help = true;
+                    }
+                });
+            });
+        });
+    }
+
+    fn status_bar(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::bottom("status").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                if self.status.offline {
+                    ui.label(
+                        RichText::new("Offline: showing stored articles")
+                            .color(reader::error_color(ui)),
+                    );
+                }
+                if self.status.running {
+                    let frac = if self.status.total == 0 {
+                        0.0
+                    } else {
+                        self.status.done as f32 / self.status.total as f32
+                    };
+                    ui.add(
+                        egui::ProgressBar::new(frac)
+                            .desired_width(160.0)
+                            .text(format!(
+                                "{}/{} feeds, {} articles",
+                                self.status.done, self.status.total, self.status.articles
+                            )),
+                    );
+                } else if let Some(at) = self.status.last {
+                    ui.label(format!("Last poll {}", relative(model::now(), at)));
+                }
+                if let Some((m, err)) = &self.message {
+                    let color = if *err {
+                        reader::error_color(ui)
+                    } else {
+                        ui.visuals().text_color()
+                    };
+                    ui.label(RichText::new(m).color(color));
+                }
+            });
+        });
+    }
+
+    fn sources(&mut self, ui: &mut egui::Ui) {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            let (all, unread, starred, today) = self.counts;
+            for (label, src, n) in [
+                ("All", Source::All, all),
+                ("Unread", Source::Unread, unread),
+                ("Starred", Source::Starred, starred),
+                ("Today", Source::Today, today),
+            ] {
+                let sel = self.prefs.source == src;
+                if ui.selectable_label(sel, format!("{label}  {n}")).clicked() {
+                    self.set_source(src);
+                }
+            }
+            ui.separator();
+            ui.label(RichText::new("Topics").weak());
+            ui.label(RichText::new("(follow topics: coming soon)").weak().small());
+            ui.separator();
+            let mut folder: Option<Option<String>> = None;
+            let feeds = self.feeds.clone();
+            for f in &feeds {
+                if folder.as_ref() != Some(&f.folder) {
+                    folder = Some(f.folder.clone());
+                    if let Some(name) = &f.folder {
+                        let sel = self.prefs.source == Source::Folder(name.clone());
+                        if ui
+                            .selectable_label(sel, RichText::new(name).strong())
+                            .clicked()
+                        {
+                            self.set_source(Source::Folder(name.clone()));
+                        }
+                    }
+                }
+                ui.horizontal(|ui| {
+                    ui.add_space(10.0);
+                    let n = self.unread.get(&f.id).copied().unwrap_or(0);
+                    let sel = self.prefs.source == Source::Feed(f.id.0);
+                    let text = if n > 0 {
+                        format!("{}  {n}", f.display_name())
+                    } else {
+                        f.display_name().to_string()
+                    };
+                    if ui.selectable_label(sel, text).clicked() {
+                        self.set_source(Source::Feed(f.id.0));
+                    }
+                    if let Some(err) = &f.last_error {
+                        let badge = if f.gone { "gone" } else { "error" };
+                        ui.label(RichText::new(badge).color(reader::error_color(ui)))
+                            .on_hover_text(format!("{err} ({} in a row)", f.error_count));
+                    }
+                });
+            }
+        });
+    }
+
+    fn headline_list(&mut self, ui: &mut egui::Ui) {
+        let row_h = ui.text_style_height(&egui::TextStyle::Body) * 2.6;
+        let now = model::now();
+        let selected = self.selected_index();
+        let mut clicked = None;
+        let mut area = egui::ScrollArea::vertical().auto_shrink([false, false]);
+        if self.scroll_to_selected {
+            if let Some(i) = selected {
+                let y = i as f32 * (row_h + ui.spacing().item_spacing.y);
+                let visible = ui.available_height();
+                area = area.vertical_scroll_offset((y - visible / 2.0).max(0.0));
+            }
+            self.scroll_to_selected = false;
+        }
+        area.show_rows(ui, row_h, self.headlines.len(), |ui, range| {
+            for i in range {
+                let h = &self.headlines[i];
+                let dot = if h.read { "   " } else { "• " };
+                let star = if h.starred { "  [starred]" } else { "" };
+                let title = RichText::new(format!("{dot}{}{star}", h.title));
+                let title = if h.read { title } else { title.strong() };
+                let meta = format!("{} · {}", h.feed, relative(now, h.published_ts));
+                let resp = ui
+                    .add_sized(
+                        [ui.available_width(), row_h],
+                        egui::Button::selectable(selected == Some(i), title)
+                            .right_text(RichText::new(meta).weak()),
+                    )
+                    .on_hover_text(&h.title);
+                if resp.clicked() {
+                    clicked = Some(i);
+                }
+            }
+        });
+        if let Some(i) = clicked {
+            self.select_index(i);
+        }
+    }
+
+    fn reader(&mut self, ui: &mut egui::Ui) {
+        let size = self.prefs.font_size;
+        let Some(open) = self.open.clone() else {
+            ui.centered_and_justified(|ui| reader::muted(ui, "Choose a headline", size));
+            return;
+        };
+        let mut link = None;
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                let width = reader::column_width(size).min(ui.available_width() - 24.0);
+                let margin = ((ui.available_width() - width) / 2.0).max(12.0);
+                ui.horizontal(|ui| {
+                    ui.add_space(margin);
+                    ui.vertical(|ui| {
+                        ui.set_max_width(width);
+                        ui.add_space(16.0);
+                        let doc = open.article.as_ref().and_then(|a| a.document.as_ref());
+                        let title = doc.map_or(open.item.title.as_str(), |d| d.meta.title.as_str());
+                        let title = if title.is_empty() {
+                            open.item.title.as_str()
+                        } else {
+                            title
+                        };
+                        ui.label(RichText::new(title).size(size * 1.6).strong());
+                        let mut meta = vec![open.item.feed.clone()];
+                        if let Some(a) = doc
+                            .and_then(|d| d.meta.byline.clone())
+                            .or(open.item.author.clone())
+                        {
+                            meta.push(a);
+                        }
+                        meta.push(open.item.published.replace('T', " ").replace('Z', " UTC"));
+                        reader::muted(ui, meta.join(" · "), size * 0.85);
+                        ui.horizontal(|ui| {
+                            if let Some(l) = &open.item.link
+                                && ui.button("Open original").on_hover_text("o").clicked()
+                            {
+                                link = Some(l.clone());
+                            }
+                            if doc.is_some() {
+                                let label = if open.feed_text {
+                                    "Show article"
+                                } else {
+                                    "Show feed text"
+                                };
+                                if ui.button(label).clicked()
+                                    && let Some(o) = &mut self.open
+                                {
+                                    o.feed_text = !o.feed_text;
+                                }
+                            }
+                        });
+                        ui.add_space(12.0);
+                        match doc {
+                            Some(d) if !open.feed_text => {
+                                if let Some(l) = reader::article_body(ui, d, size) {
+                                    link = Some(l);
+                                }
+                            }
+                            _ => {
+                                let html = open
+                                    .item
+                                    .content
+                                    .as_deref()
+                                    .or(open.item.summary.as_deref())
+                                    .unwrap_or("");
+                                for p in feed_paragraphs(html) {
+                                    reader::paragraph(
+                                        ui,
+                                        &[crate::extract::Inline::Text { text: p }],
+                                        size,
+                                        false,
+                                    );
+                                    ui.add_space(size * 0.7);
+                                }
+                                if let Some(reason) =
+                                    open.article.as_ref().and_then(|a| a.reason.as_deref())
+                                {
+                                    reader::muted(
+                                        ui,
+                                        format!("The feed's own text: {reason}"),
+                                        size * 0.8,
+                                    );
+                                }
+                            }
+                        }
+                        ui.add_space(40.0);
+                    });
+                });
+            });
+        if let Some(l) = link {
+            ui.ctx().open_url(egui::OpenUrl::new_tab(l));
+        }
+    }
+
+    fn help(&mut self, ctx: &egui::Context) {
+        egui::Window::new("Keyboard shortcuts")
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                egui::Grid::new("keys").show(ui, |ui| {
+                    for (k, what) in [
+                        ("j / k", "next / previous article"),
+                        ("n", "next unread"),
+                        ("m", "mark read / unread"),
+                        ("s", "star"),
+                        ("o", "open the original"),
+                        ("r", "poll now"),
+                        ("/", "search"),
+                        ("Ctrl + / Ctrl -", "text size"),
+                        ("?", "this help"),
+                    ] {
+                        ui.label(RichText::new(k).monospace().strong());
+                        ui.label(what);
+                        ui.end_row();
+                    }
+                });
+                if ui.button("Close").clicked() {
+                    self.show_help = false;
+                }
+            });
+    }
+
+    fn add_dialog(&mut self, ctx: &egui::Context) {
+        egui::Window::new("Add a feed")
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                ui.label("A feed URL, or a site's address: Khabar finds the site's feeds.");
+                let edit = ui.add(
+                    egui::TextEdit::singleline(&mut self.add_url)
+                        .hint_text("https://www.dawn.com/")
+                        .desired_width(360.0),
+                );
+                let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+                ui.horizontal(|ui| {
+                    if (ui.button("Add").clicked() || enter) && !self.add_url.trim().is_empty() {
+                        self.send(Command::AddFeed(self.add_url.trim().to_string()));
+                        self.message = Some((format!("Adding {}…", self.add_url.trim()), false));
+                        self.add_url.clear();
+                        self.add_open = false;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        self.add_open = false;
+                    }
+                });
+            });
+    }
+}
+
+impl eframe::App for KhabarApp {
+    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.drain_events();
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        KhabarApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.prefs);
+    }
+}
+
+/// Paragraphs of a feed's HTML.
+pub fn feed_paragraphs(html: &str) -> Vec<String> {
+    let mut marked = html.to_string();
+    for tag in [
+        "</p>",
+        "<br>",
+        "<br/>",
+        "<br />",
+        "</div>",
+        "</li>",
+        "</h1>",
+        "</h2>",
+        "</h3>",
+        "</blockquote>",
+    ] {
+        marked = marked
+            .replace(tag, "\n\n")
+            .replace(&tag.to_uppercase(), "\n\n");
+    }
+    crate::parse::decode_entities(&crate::parse::strip_tags(&marked))
+        .split("\n\n")
+        .map(crate::parse::collapse_ws)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// "5m", "3h", "2d".
+pub fn relative(now: i64, t: i64) -> String {
+    match (now - t).max(0) {
+        s if s < 60 => "now".into(),
+        s if s < 3600 => format!("{}m", s / 60),
+        s if s < 86_400 => format!("{}h", s / 3600),
+        s => format!("{}d", s / 86_400),
+    }
+}
+
+/// Opens the window on the store in `data_dir`.
+pub fn run(data_dir: PathBuf) -> eframe::Result<()> {
+    // Create and migrate the database before anyone reads it.
+    let db = data_dir.join(crate::store::DB_FILE);
+    let first_run = !db.exists();
+    if let Ok(mut store) = Store::open(&db) {
+        if first_run {
+            // A new profile starts with the default world-news feeds.
+            let defaults = include_str!("../../assets/default-feeds.opml");
+            if let Ok(entries) = crate::opml::parse(defaults) {
+                for e in entries {
+                    let _ = store.add_feed(&e.url, e.title.as_deref(), e.folder.as_deref());
+                }
+            }
+        }
+        let _ = &mut store;
+    }
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Khabar")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([720.0, 420.0]),
+        persist_window: true,
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Khabar",
+        options,
+        Box::new(move |cc| {
+            let prefs: Prefs = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+                .unwrap_or_default();
+            match prefs.dark {
+                Some(true) => cc.egui_ctx.set_theme(egui::Theme::Dark),
+                Some(false) => cc.egui_ctx.set_theme(egui::Theme::Light),
+                None => cc.egui_ctx.set_theme(egui::ThemePreference::System),
+            }
+            let ctx = cc.egui_ctx.clone();
+            let service = service::spawn(
+                ServiceConfig {
+                    data_dir: data_dir.clone(),
+                    poll_on_start: true,
+                    fetch: crate::fetch::FetchConfig::default(),
+                    articles: true,
+                },
+                Box::new(move || ctx.request_repaint()),
+            )
+            .ok();
+            let store = Store::open_read_only(&db).ok();
+            Ok(Box::new(KhabarApp::new(store, service, prefs)))
+        }),
+    )
+}

@@ -1,0 +1,174 @@
+//! The reader pane: a clean [`Article`] laid out for reading (about 70
+//! characters a line, generous spacing), or the feed's own text.
+//!
+//! Paragraphs are one galley each (text, emphasis and links as sections);
+//! a click on a link section opens it in the system browser.
+
+use egui::text::{LayoutJob, TextFormat};
+use egui::{Color32, FontId, RichText, Sense, Ui};
+
+use crate::extract::{Article, Block, Inline};
+
+/// Reading column width in points for a body font size.
+pub fn column_width(font_size: f32) -> f32 {
+    // About 70 characters of proportional text.
+    font_size * 0.52 * 70.0
+}
+
+/// Lays out runs as one paragraph; returns the URL of a clicked link.
+pub fn paragraph(ui: &mut Ui, runs: &[Inline], size: f32, italic_all: bool) -> Option<String> {
+    let text_color = ui.visuals().text_color();
+    let strong_color = ui.visuals().strong_text_color();
+    let link_color = ui.visuals().hyperlink_color;
+    let mut job = LayoutJob::default();
+    job.wrap.max_width = ui.available_width();
+    let mut links: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for r in runs {
+        let mut fmt = TextFormat {
+            font_id: FontId::proportional(size),
+            color: text_color,
+            line_height: Some(size * 1.55),
+            italics: italic_all,
+            ..Default::default()
+        };
+        let text = match r {
+            Inline::Text { text } => text.as_str(),
+            Inline::Emphasis { text, strong } => {
+                if *strong {
+                    fmt.color = strong_color;
+                } else {
+                    fmt.italics = true;
+                }
+                text.as_str()
+            }
+            Inline::Link { text, href } => {
+                fmt.color = link_color;
+                fmt.underline = egui::Stroke::new(1.0, link_color);
+                let start = job.text.len();
+                links.push((start..start + text.len(), href.clone()));
+                text.as_str()
+            }
+            Inline::Break => "\n",
+        };
+        job.append(text, 0.0, fmt);
+    }
+    let galley = ui.painter().layout_job(job);
+    let resp = ui.add(
+        egui::Label::new(galley.clone())
+            .sense(Sense::click())
+            .selectable(true),
+    );
+    if links.is_empty() {
+        return None;
+    }
+    let pos = resp.hover_pos().or(resp.interact_pointer_pos())?;
+    let cursor = galley.cursor_from_pos(pos - resp.rect.min);
+    let byte = galley
+        .text()
+        .char_indices()
+        .nth(cursor.index.0)
+        .map_or(galley.text().len(), |(b, _)| b);
+    let hit = links
+        .iter()
+        .find(|(range, _)| range.contains(&byte))
+        .map(|(_, h)| h.clone());
+    if hit.is_some() {
+        ui.ctx().set_cursor_icon(egui::CursorIcon::PointingHand);
+    }
+    if resp.clicked() { hit } else { None }
+}
+
+/// Draws the article body; returns a clicked link.
+pub fn article_body(ui: &mut Ui, article: &Article, size: f32) -> Option<String> {
+    let mut clicked = None;
+    for block in &article.blocks {
+        let r = match block {
+            Block::Paragraph { inlines } => paragraph(ui, inlines, size, false),
+            Block::Heading { level, inlines } => {
+                let s = size * if *level <= 2 { 1.35 } else { 1.15 };
+                ui.add_space(size * 0.4);
+                let text = crate::extract::document::inline_text(inlines);
+                ui.label(RichText::new(text).size(s).strong());
+                None
+            }
+            Block::Quote { inlines } => {
+                let mut out = None;
+                ui.horizontal(|ui| {
+                    let (rect, _) =
+                        ui.allocate_exact_size(egui::vec2(3.0, size * 1.6), Sense::hover());
+                    ui.painter()
+                        .rect_filled(rect, 0.0, ui.visuals().weak_text_color());
+                    ui.vertical(|ui| out = paragraph(ui, inlines, size, true));
+                });
+                out
+            }
+            Block::List { ordered, items } => {
+                let mut out = None;
+                for (i, item) in items.iter().enumerate() {
+                    ui.horizontal_top(|ui| {
+                        let marker = if *ordered {
+                            format!("{}.", i + 1)
+                        } else {
+                            "•".into()
+                        };
+                        ui.label(RichText::new(marker).size(size));
+                        ui.vertical(|ui| {
+                            if let Some(h) = paragraph(ui, item, size, false) {
+                                out = Some(h);
+                            }
+                        });
+                    });
+                }
+                out
+            }
+            Block::Preformatted { text } => {
+                ui.label(RichText::new(text).monospace().size(size * 0.85));
+                None
+            }
+            Block::Image { alt, caption, .. } => {
+                let label = caption.clone().or_else(|| alt.clone()).unwrap_or_default();
+                if !label.is_empty() {
+                    ui.label(
+                        RichText::new(format!("[image] {label}"))
+                            .italics()
+                            .size(size * 0.85)
+                            .color(ui.visuals().weak_text_color()),
+                    );
+                }
+                None
+            }
+            Block::Table { rows } => {
+                egui::Grid::new(ui.next_auto_id())
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for row in rows {
+                            for cell in row {
+                                ui.label(RichText::new(cell).size(size * 0.9));
+                            }
+                            ui.end_row();
+                        }
+                    });
+                None
+            }
+        };
+        ui.add_space(size * 0.7);
+        if r.is_some() {
+            clicked = r;
+        }
+    }
+    clicked
+}
+
+/// A muted line of text.
+pub fn muted(ui: &mut Ui, text: impl Into<String>, size: f32) {
+    ui.label(
+        RichText::new(text.into())
+            .size(size)
+            .color(ui.visuals().weak_text_color()),
+    );
+}
+
+/// Colour for error badges.
+pub fn error_color(ui: &Ui) -> Color32 {
+    ui.visuals().error_fg_color
+}
