@@ -110,7 +110,7 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> {
 
 /// Stack for [`extract`]'s helper thread (virtual memory; only what is
 /// touched is used).
-const EXTRACT_STACK: usize = 256 * 1024 * 1024;
+const EXTRACT_STACK: usize = 64 * 1024 * 1024;
 
 fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> {
     if html.trim().is_empty() {
@@ -149,10 +149,6 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
     let ld_body = json_ld_body(&readability.doc);
     let lead = select::lead(&readability.doc);
     select::clean(&readability.doc);
-    // Two candidates: what the publisher's markup names as the article body,
-    // and Readability's scoring (which edits the page, so markup goes first).
-    let marked = select::by_markup(&readability.doc)
-        .map(|node| finish(convert::blocks(&node, base.as_ref()), &title));
     let anchored = select::by_title(&readability.doc, &title).map(|node| {
         let text = convert::collapse(&node.text());
         (finish(convert::blocks(&node, base.as_ref()), &title), text)
@@ -164,15 +160,20 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
         scored = finish(convert::blocks(&content.root(), base.as_ref()), &title);
         byline = byline.or(found.byline);
     }
-    // Readability's pick, unless it found too little and the markup has more.
-    let mut blocks = match marked {
-        Some(m)
-            if text_len(&scored) < 2 * MIN_ARTICLE_CHARS && text_len(&m) > text_len(&scored) =>
-        {
-            m
+    // Readability's pick, unless it found too little and the publisher's
+    // markup names a body with more. Readability edits the page as it goes,
+    // so the markup is looked up on a fresh parse, only in that case.
+    let mut blocks = scored;
+    if text_len(&blocks) < 2 * MIN_ARTICLE_CHARS {
+        let fresh = dom_query::Document::from(html);
+        select::clean(&fresh);
+        if let Some(node) = select::by_markup(&fresh) {
+            let m = finish(convert::blocks(&node, base.as_ref()), &title);
+            if text_len(&m) > text_len(&blocks) {
+                blocks = m;
+            }
         }
-        _ => scored,
-    };
+    }
     // Readability chose text that is not under the page's own headline (a
     // teaser of another story, a table), or far less than the headline's
     // container holds: the headline's container wins.

@@ -283,17 +283,35 @@ pub fn by_markup<'a>(doc: &'a Document) -> Option<NodeRef<'a>> {
 
 /// A standfirst (the lead paragraph under the headline), when the page marks one.
 pub fn lead(doc: &Document) -> Option<String> {
-    const LEAD: &str = "article .intro, article .lead, article .standfirst, article .article-lead, \
-article .article__lead, article .dek, article .subtitle, article .summary, .article-intro, .article__intro, \
-.standfirst, .lead-paragraph, .article-lead, .article__lead, .entry-summary, p.intro, p.lead";
-    doc.select(LEAD).nodes().iter().find_map(|n| {
+    const LEAD: &[&str] = &[
+        "intro",
+        "lead",
+        "standfirst",
+        "article-lead",
+        "article__lead",
+        "dek",
+        "subtitle",
+        "summary",
+        "article-intro",
+        "article__intro",
+        "lead-paragraph",
+        "entry-summary",
+    ];
+    doc.select("[class]").nodes().iter().find_map(|n| {
+        let name = n.node_name()?.to_ascii_lowercase();
+        if !matches!(name.as_str(), "p" | "div" | "h2" | "span") {
+            return None;
+        }
+        let class = n.attr("class")?.to_ascii_lowercase();
+        if !class.split_whitespace().any(|c| LEAD.contains(&c)) {
+            return None;
+        }
         let t = n.text().split_whitespace().collect::<Vec<_>>().join(" ");
+        let len = t.chars().count();
         let (total, linked) = own_text_len(n);
-        (t.chars().count() >= 40 && t.chars().count() <= 600 && linked * 3 < total.max(1))
-            .then_some(t)
+        ((40..=600).contains(&len) && linked * 3 < total.max(1)).then_some(t)
     })
 }
-
 /// The container of the article whose headline matches `title`: the nearest
 /// ancestor of that headline holding real text, when it is not most of the
 /// page. Pages with several stories (a main one and teasers) get the one the
