@@ -27,6 +27,7 @@
 
 pub mod articles;
 pub mod dates;
+pub mod demo;
 pub mod discover;
 pub mod error;
 pub mod extract;

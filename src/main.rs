@@ -23,6 +23,10 @@ struct Cli {
     #[arg(long, global = true, env = "KHABAR_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
 
+    /// Open the window on a demo newsroom served from this machine (no network needed).
+    #[arg(long)]
+    demo: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -150,8 +154,20 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let Some(command) = cli.command else {
+        if cli.demo {
+            let demo = khabar::demo::Demo::start().context("cannot start the demo newsroom")?;
+            eprintln!(
+                "Demo newsroom at {} (profile {})",
+                demo.origin(),
+                demo.data_dir.display()
+            );
+            khabar::ui::run(demo.data_dir.clone(), "Khabar demo")
+                .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+            return Ok(ExitCode::SUCCESS);
+        }
         let dir = store::data_dir(cli.data_dir.as_deref())?;
-        khabar::ui::run(dir).map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+        khabar::ui::run(dir, "Khabar")
+            .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
         return Ok(ExitCode::SUCCESS);
     };
     if let Command::Extract {

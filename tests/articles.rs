@@ -17,8 +17,8 @@ use khabar::serve::Reply;
 use khabar::store::articles::{ArticleJob, ArticleStatus};
 use khabar::store::{HeadlineFilter, Store};
 
-const URDUPOINT: &str = include_str!("fixtures/urdupoint-shaped.html");
-const LONGREAD: &str = include_str!("fixtures/longread.html");
+const URDUPOINT: &str = include_str!("../assets/demo/caspian-grain-talks.html");
+const LONGREAD: &str = include_str!("../assets/demo/night-ferry.html");
 
 fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {

@@ -4,8 +4,8 @@
 use khabar::extract::{self, Block, ExtractError, Inline};
 use url::Url;
 
-const URDUPOINT: &str = include_str!("fixtures/urdupoint-shaped.html");
-const LONGREAD: &str = include_str!("fixtures/longread.html");
+const URDUPOINT: &str = include_str!("../assets/demo/caspian-grain-talks.html");
+const LONGREAD: &str = include_str!("../assets/demo/night-ferry.html");
 
 fn url(s: &str) -> Url {
     Url::parse(s).unwrap()

@@ -70,6 +70,7 @@ fn app() -> (tempfile::TempDir, KhabarApp) {
 fn harness(app: KhabarApp) -> Harness<'static, KhabarApp> {
     Harness::builder()
         .with_size([1280.0, 800.0])
+        .with_context_setup(khabar::ui::install_fonts)
         .build_ui_state(|ui, app: &mut KhabarApp| app.ui(ui), app)
 }
 

@@ -756,6 +756,26 @@ pub fn feed_paragraphs(html: &str) -> Vec<String> {
         .collect()
 }
 
+/// Adds the Arabic-script faces (OFL, in `assets/fonts`) after egui's own,
+/// so Urdu and Arabic text has glyphs. Right-to-left ordering is not done
+/// yet (egui has no bidi); see the Urdu issue.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut defs = egui::FontDefinitions::default();
+    defs.font_data.insert(
+        "naskh".into(),
+        std::sync::Arc::new(egui::FontData::from_static(include_bytes!(
+            "../../assets/fonts/NotoNaskhArabic-Regular.ttf"
+        ))),
+    );
+    for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+        defs.families
+            .entry(family)
+            .or_default()
+            .push("naskh".into());
+    }
+    ctx.set_fonts(defs);
+}
+
 /// "5m", "3h", "2d".
 pub fn relative(now: i64, t: i64) -> String {
     match (now - t).max(0) {
@@ -766,8 +786,9 @@ pub fn relative(now: i64, t: i64) -> String {
     }
 }
 
-/// Opens the window on the store in `data_dir`.
-pub fn run(data_dir: PathBuf) -> eframe::Result<()> {
+/// Opens the window on the store in `data_dir`. `app_name` keys the saved
+/// window state (the demo keeps its own).
+pub fn run(data_dir: PathBuf, app_name: &str) -> eframe::Result<()> {
     // Create and migrate the database before anyone reads it.
     let db = data_dir.join(crate::store::DB_FILE);
     let first_run = !db.exists();
@@ -792,7 +813,7 @@ pub fn run(data_dir: PathBuf) -> eframe::Result<()> {
         ..Default::default()
     };
     eframe::run_native(
-        "Khabar",
+        app_name,
         options,
         Box::new(move |cc| {
             let prefs: Prefs = cc
@@ -804,6 +825,7 @@ pub fn run(data_dir: PathBuf) -> eframe::Result<()> {
                 Some(false) => cc.egui_ctx.set_theme(egui::Theme::Light),
                 None => cc.egui_ctx.set_theme(egui::ThemePreference::System),
             }
+            install_fonts(&cc.egui_ctx);
             let ctx = cc.egui_ctx.clone();
             let service = service::spawn(
                 ServiceConfig {

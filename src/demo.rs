@@ -1,0 +1,116 @@
+//! The demo newsroom: `khabar --demo` serves `assets/demo/` (feeds and pages
+//! we wrote ourselves, shaped like real outlets) on loopback and opens the
+//! window on a temporary profile subscribed to them, so a newcomer with no
+//! network sees the whole app working: an UrduPoint-shaped story with its
+//! boilerplate to strip, a long read with images, an Urdu article, and a feed
+//! that fails.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::serve::{LocalServer, Reply, Request};
+use crate::store::Store;
+
+const WORLD: &str = include_str!("../assets/demo/world.xml");
+const URDU: &str = include_str!("../assets/demo/urdu.xml");
+const GRAIN: &str = include_str!("../assets/demo/caspian-grain-talks.html");
+const FERRY: &str = include_str!("../assets/demo/night-ferry.html");
+const BOOK_FAIR: &str = include_str!("../assets/demo/lahore-book-fair.html");
+const FERRY_LEAD: &[u8] = include_bytes!("../assets/demo/images/ferry-lead.jpg");
+const FERRY_DECK: &[u8] = include_bytes!("../assets/demo/images/ferry-deck.jpg");
+const GRAIN_PORT: &[u8] = include_bytes!("../assets/demo/images/grain-port.jpg");
+
+/// A running demo: the server and the temporary profile.
+pub struct Demo {
+    server: LocalServer,
+    /// The temporary data folder.
+    pub data_dir: PathBuf,
+}
+
+impl Demo {
+    /// Starts the server and prepares a fresh profile subscribed to the demo feeds.
+    pub fn start() -> std::io::Result<Demo> {
+        let origin = Arc::new(std::sync::OnceLock::<String>::new());
+        let o = origin.clone();
+        let server = LocalServer::start(Arc::new(move |req: &Request| {
+            let origin = o.get().cloned().unwrap_or_default();
+            route(req, &origin)
+        }))?;
+        let _ = origin.set(server.url(""));
+        let data_dir = std::env::temp_dir().join(format!("khabar-demo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data_dir);
+        std::fs::create_dir_all(&data_dir)?;
+        let store = Store::open_in_dir(&data_dir).map_err(std::io::Error::other)?;
+        for (path, title, folder) in [
+            ("/feeds/world.xml", "Demo World Wire", "World"),
+            ("/feeds/urdu.xml", "اردو نیوز ڈیمو", "اردو"),
+            (
+                "/feeds/broken.xml",
+                "Broken Outlet (fails on purpose)",
+                "World",
+            ),
+        ] {
+            store
+                .add_feed(&server.url(path), Some(title), Some(folder))
+                .map_err(std::io::Error::other)?;
+        }
+        Ok(Demo { server, data_dir })
+    }
+
+    /// The server's origin, `http://127.0.0.1:PORT`.
+    pub fn origin(&self) -> String {
+        self.server.url("")
+    }
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+fn rfc2822_ago(secs: i64) -> String {
+    (chrono::Utc::now() - chrono::Duration::seconds(secs)).to_rfc2822()
+}
+
+fn feed(template: &str, origin: &str) -> String {
+    template
+        .replace("{{ORIGIN}}", origin)
+        .replace("{{DATE1}}", &rfc2822_ago(25 * 60))
+        .replace("{{DATE2}}", &rfc2822_ago(3 * 3600))
+        .replace("{{DATE3}}", &rfc2822_ago(50 * 60))
+}
+
+fn route(req: &Request, origin: &str) -> Reply {
+    let html = "text/html; charset=utf-8";
+    match req.path.as_str() {
+        "/feeds/world.xml" => {
+            Reply::with_validators(req, "application/rss+xml", feed(WORLD, origin).as_bytes())
+        }
+        "/feeds/urdu.xml" => {
+            Reply::with_validators(req, "application/rss+xml", feed(URDU, origin).as_bytes())
+        }
+        // Fails on purpose, to show how errors look (a 503 with Retry-After
+        // would hold back the whole demo host, as it should).
+        "/feeds/broken.xml" => Reply::status(404),
+        "/world/caspian-grain-talks.html" => Reply::ok(
+            html,
+            GRAIN.replace(
+                "/images/grain-talks.jpg",
+                &format!("{origin}/images/grain-port.jpg"),
+            ),
+        ),
+        "/features/night-ferry.html" => Reply::ok(
+            html,
+            FERRY.replace(
+                "https://longreads.example/features/",
+                &format!("{origin}/features/"),
+            ),
+        ),
+        "/ur/lahore-book-fair.html" => Reply::ok(html, BOOK_FAIR),
+        "/features/images/lead.png" => Reply::ok("image/jpeg", FERRY_LEAD),
+        "/features/images/deck.png" => Reply::ok("image/jpeg", FERRY_DECK),
+        "/images/grain-port.jpg" => Reply::ok("image/jpeg", GRAIN_PORT),
+        _ => Reply::status(404),
+    }
+}
