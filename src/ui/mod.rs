@@ -121,6 +121,7 @@ pub struct KhabarApp {
     /// The help overlay is shown.
     pub show_help: bool,
     add_open: bool,
+    focus_add: bool,
     add_url: String,
     dirty: bool,
     scroll_to_selected: bool,
@@ -144,6 +145,7 @@ impl KhabarApp {
             focus_search: false,
             show_help: false,
             add_open: false,
+            focus_add: false,
             add_url: String::new(),
             dirty: true,
             scroll_to_selected: true,
@@ -399,6 +401,7 @@ impl KhabarApp {
                 }
                 if ui.button("Add feed").clicked() {
                     self.add_open = true;
+                    self.focus_add = true;
                 }
                 let search = ui.add(
                     egui::TextEdit::singleline(&mut self.search)
@@ -665,6 +668,7 @@ impl KhabarApp {
         egui::Window::new("Keyboard shortcuts")
             .collapsible(false)
             .resizable(false)
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 120.0])
             .show(ctx, |ui| {
                 egui::Grid::new("keys").show(ui, |ui| {
                     for (k, what) in [
@@ -693,6 +697,7 @@ impl KhabarApp {
         egui::Window::new("Add a feed")
             .collapsible(false)
             .resizable(false)
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 120.0])
             .show(ctx, |ui| {
                 ui.label("A feed URL, or a site's address: Khabar finds the site's feeds.");
                 let edit = ui.add(
@@ -700,6 +705,9 @@ impl KhabarApp {
                         .hint_text("https://www.dawn.com/")
                         .desired_width(360.0),
                 );
+                if std::mem::take(&mut self.focus_add) {
+                    edit.request_focus();
+                }
                 let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
                 ui.horizontal(|ui| {
                     if (ui.button("Add").clicked() || enter) && !self.add_url.trim().is_empty() {
