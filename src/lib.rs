@@ -40,4 +40,5 @@ pub mod schedule;
 pub mod serve;
 pub mod service;
 pub mod store;
+#[cfg(feature = "ui")]
 pub mod ui;

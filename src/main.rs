@@ -154,21 +154,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let Some(command) = cli.command else {
-        if cli.demo {
-            let demo = khabar::demo::Demo::start().context("cannot start the demo newsroom")?;
-            eprintln!(
-                "Demo newsroom at {} (profile {})",
-                demo.origin(),
-                demo.data_dir.display()
-            );
-            khabar::ui::run(demo.data_dir.clone(), "Khabar demo")
-                .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
-            return Ok(ExitCode::SUCCESS);
-        }
-        let dir = store::data_dir(cli.data_dir.as_deref())?;
-        khabar::ui::run(dir, "Khabar")
-            .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
-        return Ok(ExitCode::SUCCESS);
+        return open_window(&cli);
     };
     if let Command::Extract {
         source,
@@ -266,6 +252,32 @@ fn extract(source: &str, base_url: Option<&str>, format: ExtractFormat) -> Resul
         ExtractFormat::Html => out.write_all(article.to_html().as_bytes())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `khabar` with no subcommand: the window (on the demo newsroom with `--demo`).
+#[cfg(feature = "ui")]
+fn open_window(cli: &Cli) -> Result<ExitCode> {
+    if cli.demo {
+        let demo = khabar::demo::Demo::start().context("cannot start the demo newsroom")?;
+        eprintln!(
+            "Demo newsroom at {} (profile {})",
+            demo.origin(),
+            demo.data_dir.display()
+        );
+        khabar::ui::run(demo.data_dir.clone(), "Khabar demo")
+            .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let dir = store::data_dir(cli.data_dir.as_deref())?;
+    khabar::ui::run(dir, "Khabar").map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "ui"))]
+fn open_window(_cli: &Cli) -> Result<ExitCode> {
+    anyhow::bail!(
+        "this khabar was built without the window (cargo feature `ui`); use a subcommand, see --help"
+    )
 }
 
 fn fetcher() -> Result<Fetcher> {
