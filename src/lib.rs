@@ -18,10 +18,15 @@
 //! | [`discover`] | subscribing by feed or site URL |
 //! | [`opml`] | OPML import and export |
 //! | [`serve`] | a loopback HTTP server for the demo, tests and benchmarks |
+//! | [`service`] | the background thread the window talks to: commands in, events out |
+//! | [`demo`] | the demo newsroom served from `assets/demo` |
+//! | `ui` (feature `ui`) | the egui window; the only module that names egui |
 //!
 //! Dependencies flow one way: `model` depends on nothing; `poller` is the only
-//! module that combines fetch, parse, schedule and store. No module here
-//! names egui or eframe.
+//! module that combines fetch, parse, schedule and store; `service` runs it on
+//! a thread; `ui` reads the store read-only and talks to `service`. Nothing
+//! outside `ui` names egui or eframe, and the crate builds without it
+//! (`--no-default-features`).
 
 #![warn(missing_docs)]
 
