@@ -95,6 +95,65 @@ pub struct Open {
     pub article: Option<StoredArticle>,
     /// Show the feed's text instead of the article.
     pub feed_text: bool,
+    /// Cached image hash for each image URL of the article.
+    pub image_hashes: HashMap<String, String>,
+}
+
+/// Decoded images of the open article, as textures.
+#[derive(Default)]
+pub struct Images {
+    textures: HashMap<String, Option<egui::TextureHandle>>,
+    tx: Option<std::sync::mpsc::Sender<(String, Option<egui::ColorImage>)>>,
+    rx: Option<std::sync::mpsc::Receiver<(String, Option<egui::ColorImage>)>>,
+}
+
+impl Images {
+    /// The texture for `hash`, decoding the cached file on a worker thread the
+    /// first time (the UI thread never reads or decodes files).
+    pub fn get(
+        &mut self,
+        ctx: &egui::Context,
+        dir: &std::path::Path,
+        hash: &str,
+    ) -> Option<egui::TextureHandle> {
+        if let Some(rx) = &self.rx {
+            while let Ok((h, img)) = rx.try_recv() {
+                let tex = img
+                    .map(|i| ctx.load_texture(format!("img-{h}"), i, egui::TextureOptions::LINEAR));
+                self.textures.insert(h, tex);
+            }
+        }
+        if let Some(t) = self.textures.get(hash) {
+            return t.clone();
+        }
+        if self.tx.is_none() {
+            let (tx, rx) = std::sync::mpsc::channel();
+            self.tx = Some(tx);
+            self.rx = Some(rx);
+        }
+        self.textures.insert(hash.to_string(), None);
+        if let Some(tx) = self.tx.clone() {
+            let path = crate::articles::image_path(dir, hash);
+            let (h, ctx) = (hash.to_string(), ctx.clone());
+            let _ = std::thread::Builder::new()
+                .name("khabar-image".into())
+                .spawn(move || {
+                    let img = std::fs::read(&path)
+                        .ok()
+                        .and_then(|b| image::load_from_memory(&b).ok())
+                        .map(|i| {
+                            let rgba = i.to_rgba8();
+                            egui::ColorImage::from_rgba_unmultiplied(
+                                [rgba.width() as usize, rgba.height() as usize],
+                                rgba.as_raw(),
+                            )
+                        });
+                    let _ = tx.send((h, img));
+                    ctx.request_repaint();
+                });
+        }
+        None
+    }
 }
 
 /// The application.
@@ -125,6 +184,9 @@ pub struct KhabarApp {
     add_url: String,
     dirty: bool,
     scroll_to_selected: bool,
+    /// Folder of cached images.
+    pub images_dir: Option<PathBuf>,
+    images: Images,
 }
 
 impl KhabarApp {
@@ -149,6 +211,8 @@ impl KhabarApp {
             add_url: String::new(),
             dirty: true,
             scroll_to_selected: true,
+            images_dir: None,
+            images: Images::default(),
         };
         app.refresh();
         if let Some(id) = app.prefs.selected {
@@ -207,11 +271,19 @@ impl KhabarApp {
         match store.item(id) {
             Ok(item) => {
                 let article = store.article(id).ok().flatten();
-                let feed_text = false;
+                let mut image_hashes = HashMap::new();
+                if let Some(doc) = article.as_ref().and_then(|a| a.document.as_ref()) {
+                    for url in crate::articles::image_urls(doc) {
+                        if let Ok(Some((hash, _))) = store.image_for(id, &url) {
+                            image_hashes.insert(url, hash);
+                        }
+                    }
+                }
                 self.open = Some(Open {
                     item,
                     article,
-                    feed_text,
+                    feed_text: false,
+                    image_hashes,
                 });
                 self.prefs.selected = Some(id.0);
             }
@@ -624,7 +696,12 @@ impl KhabarApp {
                         ui.add_space(12.0);
                         match doc {
                             Some(d) if !open.feed_text => {
-                                if let Some(l) = reader::article_body(ui, d, size) {
+                                let mut pics = reader::Pictures {
+                                    hashes: &open.image_hashes,
+                                    dir: self.images_dir.as_deref(),
+                                    images: &mut self.images,
+                                };
+                                if let Some(l) = reader::article_body(ui, d, size, &mut pics) {
                                     link = Some(l);
                                 }
                             }
@@ -846,7 +923,9 @@ pub fn run(data_dir: PathBuf, app_name: &str) -> eframe::Result<()> {
             )
             .ok();
             let store = Store::open_read_only(&db).ok();
-            Ok(Box::new(KhabarApp::new(store, service, prefs)))
+            let mut app = KhabarApp::new(store, service, prefs);
+            app.images_dir = Some(data_dir.join("images"));
+            Ok(Box::new(app))
         }),
     )
 }

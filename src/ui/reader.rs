@@ -78,9 +78,51 @@ pub fn paragraph(ui: &mut Ui, runs: &[Inline], size: f32, italic_all: bool) -> O
     if resp.clicked() { hit } else { None }
 }
 
-/// Draws the article body; returns a clicked link.
-pub fn article_body(ui: &mut Ui, article: &Article, size: f32) -> Option<String> {
+/// Where the reader finds the article's cached images.
+pub struct Pictures<'a> {
+    /// Image URL -> content hash.
+    pub hashes: &'a std::collections::HashMap<String, String>,
+    /// Cache folder.
+    pub dir: Option<&'a std::path::Path>,
+    /// Decoded textures.
+    pub images: &'a mut super::Images,
+}
+
+impl Pictures<'_> {
+    /// Draws the cached image for `url` scaled to the column, if it is ready.
+    pub fn show(&mut self, ui: &mut Ui, url: &str) -> bool {
+        let (Some(hash), Some(dir)) = (self.hashes.get(url), self.dir) else {
+            return false;
+        };
+        let Some(tex) = self.images.get(ui.ctx(), dir, hash) else {
+            return false;
+        };
+        let size = tex.size_vec2();
+        let w = ui.available_width().min(size.x);
+        let h = size.y * w / size.x.max(1.0);
+        ui.add(egui::Image::new((tex.id(), egui::vec2(w, h))).corner_radius(4.0));
+        true
+    }
+}
+
+/// Draws the article body (lead image first); returns a clicked link.
+pub fn article_body(
+    ui: &mut Ui,
+    article: &Article,
+    size: f32,
+    pics: &mut Pictures<'_>,
+) -> Option<String> {
     let mut clicked = None;
+    let first_image = article.blocks.iter().find_map(|b| match b {
+        Block::Image { src, .. } => Some(src.as_str()),
+        _ => None,
+    });
+    if let Some(lead) = article.meta.lead_image.as_deref()
+        && first_image != Some(lead)
+        && pics.show(ui, lead)
+    {
+        ui.add_space(size * 0.7);
+    }
     for block in &article.blocks {
         let r = match block {
             Block::Paragraph { inlines } => paragraph(ui, inlines, size, false),
@@ -125,11 +167,17 @@ pub fn article_body(ui: &mut Ui, article: &Article, size: f32) -> Option<String>
                 ui.label(RichText::new(text).monospace().size(size * 0.85));
                 None
             }
-            Block::Image { alt, caption, .. } => {
+            Block::Image { src, alt, caption } => {
+                let shown = pics.show(ui, src);
                 let label = caption.clone().or_else(|| alt.clone()).unwrap_or_default();
                 if !label.is_empty() {
+                    let label = if shown {
+                        label
+                    } else {
+                        format!("[image] {label}")
+                    };
                     ui.label(
-                        RichText::new(format!("[image] {label}"))
+                        RichText::new(label)
                             .italics()
                             .size(size * 0.85)
                             .color(ui.visuals().weak_text_color()),
