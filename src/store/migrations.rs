@@ -93,6 +93,34 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX article_images_by_hash ON article_images (hash);
     "#,
+    // 3: per-feed counts kept by triggers, so the sidebar's unread counts
+    // are a 200-row read instead of a scan of every item.
+    r#"
+    CREATE TABLE feed_stats (
+        feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+        total   INTEGER NOT NULL DEFAULT 0,
+        unread  INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO feed_stats (feed_id, total, unread, starred)
+        SELECT f.id, count(i.id), coalesce(sum(i.read = 0), 0), coalesce(sum(i.starred = 1), 0)
+        FROM feeds f LEFT JOIN items i ON i.feed_id = f.id GROUP BY f.id;
+    CREATE TRIGGER feed_stats_new_feed AFTER INSERT ON feeds BEGIN
+        INSERT INTO feed_stats (feed_id) VALUES (new.id);
+    END;
+    CREATE TRIGGER feed_stats_item_in AFTER INSERT ON items BEGIN
+        UPDATE feed_stats SET total = total + 1, unread = unread + (new.read = 0),
+            starred = starred + (new.starred = 1) WHERE feed_id = new.feed_id;
+    END;
+    CREATE TRIGGER feed_stats_item_out AFTER DELETE ON items BEGIN
+        UPDATE feed_stats SET total = total - 1, unread = unread - (old.read = 0),
+            starred = starred - (old.starred = 1) WHERE feed_id = old.feed_id;
+    END;
+    CREATE TRIGGER feed_stats_item_flags AFTER UPDATE OF read, starred ON items BEGIN
+        UPDATE feed_stats SET unread = unread + (new.read = 0) - (old.read = 0),
+            starred = starred + (new.starred = 1) - (old.starred = 1) WHERE feed_id = new.feed_id;
+    END;
+    "#,
 ];
 
 /// Brings `conn` up to the newest schema, each step in its own transaction.

@@ -534,12 +534,15 @@ impl Store {
 
     /// Totals for the sidebar: (all, unread, starred, published since `today`).
     pub fn counts(&self, today: Timestamp) -> Result<(i64, i64, i64, i64), StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT count(*), coalesce(sum(read = 0), 0), coalesce(sum(starred = 1), 0),
-                    coalesce(sum(published >= ?1), 0) FROM items",
-            [today],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?)
+        let (all, unread, starred) = self.conn.query_row(
+            "SELECT coalesce(sum(total), 0), coalesce(sum(unread), 0), coalesce(sum(starred), 0) FROM feed_stats",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let today: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM items WHERE published >= ?1", [today], |r| r.get(0))?;
+        Ok((all, unread, starred, today))
     }
 
     /// Number of items stored.
@@ -758,6 +761,31 @@ mod tests {
             Store::open(&path),
             Err(StoreError::TooNew { found: 99, .. })
         ));
+    }
+
+    #[test]
+    fn counts_stay_right_as_items_are_read_starred_and_deleted() {
+        let mut s = Store::open_in_memory().unwrap();
+        let f = s.add_feed("http://example.test/feed", None, None).unwrap();
+        let doc = IncomingFeed {
+            items: vec![item("a", "A", Some(1)), item("b", "B", Some(2)), item("c", "C", Some(3))],
+            ..Default::default()
+        };
+        s.apply_feed(f, &doc, &record(10)).unwrap();
+        assert_eq!(s.counts(0).unwrap(), (3, 3, 0, 3));
+        let ids: Vec<ItemId> = s.headlines(&HeadlineFilter { limit: 10, ..Default::default() }).unwrap().iter().map(|h| h.id).collect();
+        s.set_read(ids[0], true).unwrap();
+        s.set_read(ids[0], true).unwrap();
+        s.set_starred(ids[1], true).unwrap();
+        assert_eq!(s.counts(0).unwrap(), (3, 2, 1, 3));
+        assert_eq!(s.unread_by_feed().unwrap().get(&f), Some(&2));
+        s.set_read(ids[0], false).unwrap();
+        assert_eq!(s.counts(0).unwrap().1, 3);
+        // Re-polling the same document changes nothing.
+        s.apply_feed(f, &doc, &record(20)).unwrap();
+        assert_eq!(s.counts(0).unwrap(), (3, 3, 1, 3));
+        s.remove_feed(f).unwrap();
+        assert_eq!(s.counts(0).unwrap(), (0, 0, 0, 0));
     }
 
     #[test]
