@@ -438,61 +438,99 @@ impl Store {
 
     // ---------------------------------------------------------------- items
 
-    /// Headlines matching `filter`, newest first.
-    pub fn headlines(&self, filter: &HeadlineFilter) -> Result<Vec<Headline>, StoreError> {
-        let mut sql = String::from(
-            "SELECT i.id, i.feed_id, coalesce(f.title, f.url), i.title, i.link, i.published, i.read, i.starred
-             FROM items i JOIN feeds f ON f.id = i.feed_id",
+    /// Ids of every headline matching `filter` (limit and offset ignored),
+    /// newest first: the window keeps these and loads rows as they scroll
+    /// into view.
+    pub fn headline_ids(&self, filter: &HeadlineFilter) -> Result<Vec<ItemId>, StoreError> {
+        let (where_sql, args) = filter_sql(filter);
+        let sql = format!(
+            "SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id{where_sql} ORDER BY i.published DESC, i.id DESC"
         );
-        let mut conds: Vec<String> = Vec::new();
-        let mut args: Vec<rusqlite::types::Value> = Vec::new();
-        if let Some(q) = filter.search.as_deref().and_then(fts_query) {
-            conds.push("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)".into());
-            args.push(q.into());
-        }
-        if let Some(feed) = filter.feed {
-            conds.push("i.feed_id = ?".into());
-            args.push(feed.0.into());
-        }
-        if let Some(folder) = &filter.folder {
-            conds.push("f.folder = ?".into());
-            args.push(folder.clone().into());
-        }
-        if filter.unread_only {
-            conds.push("i.read = 0".into());
-        }
-        if filter.starred_only {
-            conds.push("i.starred = 1".into());
-        }
-        if let Some(since) = filter.since {
-            conds.push("i.published >= ?".into());
-            args.push(since.into());
-        }
-        if !conds.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&conds.join(" AND "));
-        }
-        sql.push_str(" ORDER BY i.published DESC, i.id DESC LIMIT ? OFFSET ?");
-        args.push((filter.limit.max(1) as i64).into());
-        args.push((filter.offset as i64).into());
         let mut st = self.conn.prepare_cached(&sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
-            let ts: i64 = r.get(5)?;
-            Ok(Headline {
-                id: r.get(0)?,
-                feed_id: r.get(1)?,
-                feed: r.get(2)?,
-                title: r.get(3)?,
-                link: r.get(4)?,
-                published: model::rfc3339(ts),
-                published_ts: ts,
-                read: r.get(6)?,
-                starred: r.get(7)?,
-            })
-        })?;
+        let rows = st.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The headline rows for `ids` (in no particular order).
+    pub fn headlines_by_ids(&self, ids: &[ItemId]) -> Result<Vec<Headline>, StoreError> {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut st = self.conn.prepare_cached(
+            "SELECT i.id, i.feed_id, coalesce(f.title, f.url), i.title, i.link, i.published, i.read, i.starred
+             FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
+        )?;
+        for id in ids {
+            if let Some(h) = st.query_row([id], headline_from_row).optional()? {
+                out.push(h);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Headlines matching `filter`, newest first.
+    pub fn headlines(&self, filter: &HeadlineFilter) -> Result<Vec<Headline>, StoreError> {
+        let (where_sql, mut args) = filter_sql(filter);
+        let sql = format!(
+            "SELECT i.id, i.feed_id, coalesce(f.title, f.url), i.title, i.link, i.published, i.read, i.starred
+             FROM items i JOIN feeds f ON f.id = i.feed_id{where_sql} ORDER BY i.published DESC, i.id DESC LIMIT ? OFFSET ?"
+        );
+        args.push((filter.limit.max(1) as i64).into());
+        args.push((filter.offset as i64).into());
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(args), headline_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn headline_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Headline> {
+    let ts: i64 = r.get(5)?;
+    Ok(Headline {
+        id: r.get(0)?,
+        feed_id: r.get(1)?,
+        feed: r.get(2)?,
+        title: r.get(3)?,
+        link: r.get(4)?,
+        published: model::rfc3339(ts),
+        published_ts: ts,
+        read: r.get(6)?,
+        starred: r.get(7)?,
+    })
+}
+
+/// The WHERE clause (with a leading space) and its arguments for `filter`.
+fn filter_sql(filter: &HeadlineFilter) -> (String, Vec<rusqlite::types::Value>) {
+    let mut conds: Vec<String> = Vec::new();
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    if let Some(q) = filter.search.as_deref().and_then(fts_query) {
+        conds.push("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)".into());
+        args.push(q.into());
+    }
+    if let Some(feed) = filter.feed {
+        conds.push("i.feed_id = ?".into());
+        args.push(feed.0.into());
+    }
+    if let Some(folder) = &filter.folder {
+        conds.push("f.folder = ?".into());
+        args.push(folder.clone().into());
+    }
+    if filter.unread_only {
+        conds.push("i.read = 0".into());
+    }
+    if filter.starred_only {
+        conds.push("i.starred = 1".into());
+    }
+    if let Some(since) = filter.since {
+        conds.push("i.published >= ?".into());
+        args.push(since.into());
+    }
+    let where_sql = if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conds.join(" AND "))
+    };
+    (where_sql, args)
+}
+
+impl Store {
     /// One item in full.
     pub fn item(&self, id: ItemId) -> Result<Item, StoreError> {
         self.conn
@@ -539,9 +577,11 @@ impl Store {
             [],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        let today: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM items WHERE published >= ?1", [today], |r| r.get(0))?;
+        let today: i64 = self.conn.query_row(
+            "SELECT count(*) FROM items WHERE published >= ?1",
+            [today],
+            |r| r.get(0),
+        )?;
         Ok((all, unread, starred, today))
     }
 
@@ -768,12 +808,24 @@ mod tests {
         let mut s = Store::open_in_memory().unwrap();
         let f = s.add_feed("http://example.test/feed", None, None).unwrap();
         let doc = IncomingFeed {
-            items: vec![item("a", "A", Some(1)), item("b", "B", Some(2)), item("c", "C", Some(3))],
+            items: vec![
+                item("a", "A", Some(1)),
+                item("b", "B", Some(2)),
+                item("c", "C", Some(3)),
+            ],
             ..Default::default()
         };
         s.apply_feed(f, &doc, &record(10)).unwrap();
         assert_eq!(s.counts(0).unwrap(), (3, 3, 0, 3));
-        let ids: Vec<ItemId> = s.headlines(&HeadlineFilter { limit: 10, ..Default::default() }).unwrap().iter().map(|h| h.id).collect();
+        let ids: Vec<ItemId> = s
+            .headlines(&HeadlineFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .unwrap()
+            .iter()
+            .map(|h| h.id)
+            .collect();
         s.set_read(ids[0], true).unwrap();
         s.set_read(ids[0], true).unwrap();
         s.set_starred(ids[1], true).unwrap();

@@ -166,8 +166,16 @@ pub struct KhabarApp {
     pub feeds: Vec<Feed>,
     unread: HashMap<FeedId, i64>,
     counts: (i64, i64, i64, i64),
-    /// Headlines of the current source.
-    pub headlines: Vec<Headline>,
+    /// Ids of the current source's headlines, newest first.
+    ids: Vec<ItemId>,
+    /// Loaded headline rows (only those that have been on screen).
+    rows: HashMap<ItemId, Headline>,
+    /// Where to open a second read-only connection for the id list.
+    pub db_path: Option<PathBuf>,
+    /// Run view queries on the UI thread (tests); else on a worker.
+    pub sync_queries: bool,
+    ids_rx: Option<std::sync::mpsc::Receiver<(u64, Vec<ItemId>)>>,
+    view_generation: u64,
     /// The open article.
     pub open: Option<Open>,
     /// Poll progress.
@@ -187,6 +195,7 @@ pub struct KhabarApp {
     /// Folder of cached images.
     pub images_dir: Option<PathBuf>,
     images: Images,
+    repaint: Option<egui::Context>,
 }
 
 impl KhabarApp {
@@ -199,7 +208,12 @@ impl KhabarApp {
             feeds: Vec::new(),
             unread: HashMap::new(),
             counts: (0, 0, 0, 0),
-            headlines: Vec::new(),
+            ids: Vec::new(),
+            rows: HashMap::new(),
+            db_path: None,
+            sync_queries: true,
+            ids_rx: None,
+            view_generation: 0,
             open: None,
             status: PollStatus::default(),
             message: None,
@@ -213,8 +227,10 @@ impl KhabarApp {
             scroll_to_selected: true,
             images_dir: None,
             images: Images::default(),
+            repaint: None,
         };
-        app.refresh();
+        // The first frame runs the view queries (see `ui`), so that the
+        // window shows before a large list has loaded.
         if let Some(id) = app.prefs.selected {
             app.load_open(ItemId(id));
         }
@@ -260,9 +276,72 @@ impl KhabarApp {
             Source::Feed(id) => filter.feed = Some(FeedId(*id)),
             Source::Folder(f) => filter.folder = Some(f.clone()),
         }
-        match store.headlines(&filter) {
-            Ok(h) => self.headlines = h,
-            Err(e) => self.message = Some((e.to_string(), true)),
+        self.rows.clear();
+        self.view_generation += 1;
+        match (&self.db_path, self.sync_queries) {
+            (Some(path), false) => {
+                // The id list of a million articles takes a moment: fetch it
+                // on a worker with its own read-only connection.
+                let (tx, rx) = std::sync::mpsc::channel();
+                self.ids_rx = Some(rx);
+                let (path, generation) = (path.clone(), self.view_generation);
+                let ctx = self.repaint.clone();
+                let _ = std::thread::Builder::new().name("khabar-view".into()).spawn(move || {
+                    let ids = Store::open_read_only(&path)
+                        .and_then(|s| s.headline_ids(&filter))
+                        .unwrap_or_default();
+                    let _ = tx.send((generation, ids));
+                    if let Some(ctx) = ctx {
+                        ctx.request_repaint();
+                    }
+                });
+            }
+            _ => match store.headline_ids(&filter) {
+                Ok(ids) => self.ids = ids,
+                Err(e) => self.message = Some((e.to_string(), true)),
+            },
+        }
+    }
+
+    /// Number of headlines in the current view.
+    pub fn headline_count(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// The headline at `index`, loading it if it has not been shown yet.
+    pub fn headline(&mut self, index: usize) -> Option<&Headline> {
+        self.ensure_rows(index..index + 1);
+        let id = *self.ids.get(index)?;
+        self.rows.get(&id)
+    }
+
+    /// Loads the rows of `range` that are not loaded yet (primary-key reads).
+    fn ensure_rows(&mut self, range: std::ops::Range<usize>) {
+        let end = range.end.min(self.ids.len());
+        let start = range.start.min(end);
+        let missing: Vec<ItemId> = self.ids[start..end].iter().filter(|id| !self.rows.contains_key(id)).copied().collect();
+        if missing.is_empty() {
+            return;
+        }
+        let Some(store) = &self.store else { return };
+        if self.rows.len() > 20_000 {
+            self.rows.clear();
+        }
+        if let Ok(rows) = store.headlines_by_ids(&missing) {
+            for h in rows {
+                self.rows.insert(h.id, h);
+            }
+        }
+    }
+
+    fn receive_ids(&mut self) {
+        let Some(rx) = &self.ids_rx else { return };
+        while let Ok((generation, ids)) = rx.try_recv() {
+            if generation == self.view_generation {
+                self.ids = ids;
+                self.rows.clear();
+                self.scroll_to_selected = true;
+            }
         }
     }
 
@@ -293,7 +372,7 @@ impl KhabarApp {
 
     /// Opens the headline at `index`.
     pub fn select_index(&mut self, index: usize) {
-        let Some(h) = self.headlines.get(index).cloned() else {
+        let Some(h) = self.headline(index).cloned() else {
             return;
         };
         self.load_open(h.id);
@@ -305,11 +384,12 @@ impl KhabarApp {
 
     fn selected_index(&self) -> Option<usize> {
         let id = self.prefs.selected?;
-        self.headlines.iter().position(|h| h.id.0 == id)
+        self.ids.iter().position(|h| h.0 == id)
     }
 
     fn set_read(&mut self, index: usize, read: bool) {
-        let Some(h) = self.headlines.get_mut(index) else {
+        self.ensure_rows(index..index + 1);
+        let Some(h) = self.ids.get(index).and_then(|id| self.rows.get_mut(id)) else {
             return;
         };
         h.read = read;
@@ -321,7 +401,8 @@ impl KhabarApp {
         let Some(i) = self.selected_index() else {
             return;
         };
-        let Some(h) = self.headlines.get_mut(i) else {
+        self.ensure_rows(i..i + 1);
+        let Some(h) = self.ids.get(i).and_then(|id| self.rows.get_mut(id)) else {
             return;
         };
         h.starred = !h.starred;
@@ -331,11 +412,11 @@ impl KhabarApp {
 
     /// Moves the selection by `delta` rows.
     pub fn step(&mut self, delta: i64) {
-        if self.headlines.is_empty() {
+        if self.ids.is_empty() {
             return;
         }
         let next = match self.selected_index() {
-            Some(i) => (i as i64 + delta).clamp(0, self.headlines.len() as i64 - 1) as usize,
+            Some(i) => (i as i64 + delta).clamp(0, self.ids.len() as i64 - 1) as usize,
             None => 0,
         };
         self.select_index(next);
@@ -343,8 +424,16 @@ impl KhabarApp {
 
     fn next_unread(&mut self) {
         let start = self.selected_index().map_or(0, |i| i + 1);
-        if let Some(i) = (start..self.headlines.len()).find(|&i| !self.headlines[i].read) {
-            self.select_index(i);
+        // Look ahead in chunks, loading rows as needed (bounded).
+        let mut from = start;
+        while from < self.ids.len() && from < start + 20_000 {
+            let to = (from + 200).min(self.ids.len());
+            self.ensure_rows(from..to);
+            if let Some(i) = (from..to).find(|&i| self.rows.get(&self.ids[i]).is_some_and(|h| !h.read)) {
+                self.select_index(i);
+                return;
+            }
+            from = to;
         }
     }
 
@@ -357,6 +446,7 @@ impl KhabarApp {
     }
 
     fn drain_events(&mut self) {
+        self.receive_ids();
         let Some(service) = &self.service else { return };
         let mut changed = false;
         while let Ok(ev) = service.events.try_recv() {
@@ -417,7 +507,7 @@ impl KhabarApp {
         if pressed(Key::M)
             && let Some(i) = self.selected_index()
         {
-            let read = self.headlines[i].read;
+            let read = self.headline(i).is_some_and(|h| h.read);
             self.set_read(i, !read);
         }
         if pressed(Key::S) {
@@ -445,6 +535,9 @@ impl KhabarApp {
 
     /// Draws the whole window.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        if self.dirty {
+            self.refresh();
+        }
         let ctx = ui.ctx().clone();
         self.keys(&ctx);
         self.top_bar(ui);
@@ -615,9 +708,24 @@ impl KhabarApp {
             }
             self.scroll_to_selected = false;
         }
-        area.show_rows(ui, row_h, self.headlines.len(), |ui, range| {
+        let count = self.ids.len();
+        let ids = &self.ids;
+        let rows = &mut self.rows;
+        let store = &self.store;
+        area.show_rows(ui, row_h, count, |ui, range| {
+            let missing: Vec<ItemId> = ids[range.clone()].iter().filter(|id| !rows.contains_key(id)).copied().collect();
+            if let (false, Some(store)) = (missing.is_empty(), store) {
+                if let Ok(loaded) = store.headlines_by_ids(&missing) {
+                    for h in loaded {
+                        rows.insert(h.id, h);
+                    }
+                }
+            }
             for i in range {
-                let h = &self.headlines[i];
+                let Some(h) = rows.get(&ids[i]) else {
+                    ui.add_space(row_h);
+                    continue;
+                };
                 let dot = if h.read { "   " } else { "• " };
                 let star = if h.starred { "  [starred]" } else { "" };
                 let title = RichText::new(format!("{dot}{}{star}", h.title));
@@ -925,6 +1033,9 @@ pub fn run(data_dir: PathBuf, app_name: &str) -> eframe::Result<()> {
             let store = Store::open_read_only(&db).ok();
             let mut app = KhabarApp::new(store, service, prefs);
             app.images_dir = Some(data_dir.join("images"));
+            app.db_path = Some(db.clone());
+            app.sync_queries = false;
+            app.repaint = Some(cc.egui_ctx.clone());
             Ok(Box::new(app))
         }),
     )
