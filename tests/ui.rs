@@ -156,7 +156,10 @@ fn search_filters_the_headlines() {
     h.run();
     assert_eq!(h.state().search, "cricket");
     assert_eq!(h.state().headline_count(), 1);
-    assert_eq!(h.state_mut().headline(0).unwrap().title, "Cricket final moves to Sunday");
+    assert_eq!(
+        h.state_mut().headline(0).unwrap().title,
+        "Cricket final moves to Sunday"
+    );
 }
 
 #[test]

@@ -286,15 +286,17 @@ impl KhabarApp {
                 self.ids_rx = Some(rx);
                 let (path, generation) = (path.clone(), self.view_generation);
                 let ctx = self.repaint.clone();
-                let _ = std::thread::Builder::new().name("khabar-view".into()).spawn(move || {
-                    let ids = Store::open_read_only(&path)
-                        .and_then(|s| s.headline_ids(&filter))
-                        .unwrap_or_default();
-                    let _ = tx.send((generation, ids));
-                    if let Some(ctx) = ctx {
-                        ctx.request_repaint();
-                    }
-                });
+                let _ = std::thread::Builder::new()
+                    .name("khabar-view".into())
+                    .spawn(move || {
+                        let ids = Store::open_read_only(&path)
+                            .and_then(|s| s.headline_ids(&filter))
+                            .unwrap_or_default();
+                        let _ = tx.send((generation, ids));
+                        if let Some(ctx) = ctx {
+                            ctx.request_repaint();
+                        }
+                    });
             }
             _ => match store.headline_ids(&filter) {
                 Ok(ids) => self.ids = ids,
@@ -319,7 +321,11 @@ impl KhabarApp {
     fn ensure_rows(&mut self, range: std::ops::Range<usize>) {
         let end = range.end.min(self.ids.len());
         let start = range.start.min(end);
-        let missing: Vec<ItemId> = self.ids[start..end].iter().filter(|id| !self.rows.contains_key(id)).copied().collect();
+        let missing: Vec<ItemId> = self.ids[start..end]
+            .iter()
+            .filter(|id| !self.rows.contains_key(id))
+            .copied()
+            .collect();
         if missing.is_empty() {
             return;
         }
@@ -429,7 +435,9 @@ impl KhabarApp {
         while from < self.ids.len() && from < start + 20_000 {
             let to = (from + 200).min(self.ids.len());
             self.ensure_rows(from..to);
-            if let Some(i) = (from..to).find(|&i| self.rows.get(&self.ids[i]).is_some_and(|h| !h.read)) {
+            if let Some(i) =
+                (from..to).find(|&i| self.rows.get(&self.ids[i]).is_some_and(|h| !h.read))
+            {
                 self.select_index(i);
                 return;
             }
@@ -535,6 +543,7 @@ impl KhabarApp {
 
     /// Draws the whole window.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.receive_ids();
         if self.dirty {
             self.refresh();
         }
@@ -713,12 +722,16 @@ impl KhabarApp {
         let rows = &mut self.rows;
         let store = &self.store;
         area.show_rows(ui, row_h, count, |ui, range| {
-            let missing: Vec<ItemId> = ids[range.clone()].iter().filter(|id| !rows.contains_key(id)).copied().collect();
-            if let (false, Some(store)) = (missing.is_empty(), store) {
-                if let Ok(loaded) = store.headlines_by_ids(&missing) {
-                    for h in loaded {
-                        rows.insert(h.id, h);
-                    }
+            let missing: Vec<ItemId> = ids[range.clone()]
+                .iter()
+                .filter(|id| !rows.contains_key(id))
+                .copied()
+                .collect();
+            if let (false, Some(store)) = (missing.is_empty(), store)
+                && let Ok(loaded) = store.headlines_by_ids(&missing)
+            {
+                for h in loaded {
+                    rows.insert(h.id, h);
                 }
             }
             for i in range {
