@@ -86,6 +86,33 @@ pub struct PollStatus {
     pub offline: bool,
 }
 
+/// What one view query returns: the sidebar and the headline ids.
+#[derive(Debug, Default)]
+pub struct ViewData {
+    generation: u64,
+    feeds: Vec<Feed>,
+    unread: HashMap<FeedId, i64>,
+    counts: (i64, i64, i64, i64),
+    ids: Vec<ItemId>,
+    error: Option<String>,
+}
+
+fn view_data(store: &Store, filter: &HeadlineFilter, today: i64, generation: u64) -> ViewData {
+    let mut v = ViewData {
+        generation,
+        ..Default::default()
+    };
+    let r = (|| -> Result<(), crate::error::StoreError> {
+        v.feeds = store.feeds()?;
+        v.unread = store.unread_by_feed()?;
+        v.counts = store.counts(today)?;
+        v.ids = store.headline_ids(filter)?;
+        Ok(())
+    })();
+    v.error = r.err().map(|e| e.to_string());
+    v
+}
+
 /// The open article.
 #[derive(Debug, Clone)]
 pub struct Open {
@@ -174,7 +201,7 @@ pub struct KhabarApp {
     pub db_path: Option<PathBuf>,
     /// Run view queries on the UI thread (tests); else on a worker.
     pub sync_queries: bool,
-    ids_rx: Option<std::sync::mpsc::Receiver<(u64, Vec<ItemId>)>>,
+    ids_rx: Option<std::sync::mpsc::Receiver<ViewData>>,
     view_generation: u64,
     /// The open article.
     pub open: Option<Open>,
@@ -254,15 +281,6 @@ impl KhabarApp {
                 .and_then(|d| d.and_local_timezone(chrono::Local).single())
                 .map_or(model::now() - 86_400, |d| d.timestamp())
         };
-        if let Ok(f) = store.feeds() {
-            self.feeds = f;
-        }
-        if let Ok(u) = store.unread_by_feed() {
-            self.unread = u;
-        }
-        if let Ok(c) = store.counts(today) {
-            self.counts = c;
-        }
         let mut filter = HeadlineFilter {
             limit: PAGE,
             search: (!self.search.trim().is_empty()).then(|| self.search.clone()),
@@ -280,8 +298,9 @@ impl KhabarApp {
         self.view_generation += 1;
         match (&self.db_path, self.sync_queries) {
             (Some(path), false) => {
-                // The id list of a million articles takes a moment: fetch it
-                // on a worker with its own read-only connection.
+                // A million articles take a moment, and the service may be
+                // writing: run the view's queries on a worker with its own
+                // read-only connection, so the UI thread never waits.
                 let (tx, rx) = std::sync::mpsc::channel();
                 self.ids_rx = Some(rx);
                 let (path, generation) = (path.clone(), self.view_generation);
@@ -289,19 +308,32 @@ impl KhabarApp {
                 let _ = std::thread::Builder::new()
                     .name("khabar-view".into())
                     .spawn(move || {
-                        let ids = Store::open_read_only(&path)
-                            .and_then(|s| s.headline_ids(&filter))
-                            .unwrap_or_default();
-                        let _ = tx.send((generation, ids));
+                        if let Ok(s) = Store::open_read_only(&path) {
+                            let _ = tx.send(view_data(&s, &filter, today, generation));
+                        }
                         if let Some(ctx) = ctx {
                             ctx.request_repaint();
                         }
                     });
             }
-            _ => match store.headline_ids(&filter) {
-                Ok(ids) => self.ids = ids,
-                Err(e) => self.message = Some((e.to_string(), true)),
-            },
+            _ => {
+                let v = view_data(store, &filter, today, self.view_generation);
+                self.apply_view(v);
+            }
+        }
+    }
+
+    fn apply_view(&mut self, v: ViewData) {
+        if v.generation != self.view_generation {
+            return;
+        }
+        self.feeds = v.feeds;
+        self.unread = v.unread;
+        self.counts = v.counts;
+        self.ids = v.ids;
+        self.rows.clear();
+        if let Some(e) = v.error {
+            self.message = Some((e, true));
         }
     }
 
@@ -342,10 +374,13 @@ impl KhabarApp {
 
     fn receive_ids(&mut self) {
         let Some(rx) = &self.ids_rx else { return };
-        while let Ok((generation, ids)) = rx.try_recv() {
-            if generation == self.view_generation {
-                self.ids = ids;
-                self.rows.clear();
+        let mut got = Vec::new();
+        while let Ok(v) = rx.try_recv() {
+            got.push(v);
+        }
+        for v in got {
+            if v.generation == self.view_generation {
+                self.apply_view(v);
                 self.scroll_to_selected = true;
             }
         }
