@@ -484,7 +484,7 @@ fn show(store: &Store, id: ItemId, format: Format) -> Result<ExitCode> {
                 .as_deref()
                 .or(item.summary.as_deref())
                 .unwrap_or("");
-            for para in html_paragraphs(body) {
+            for para in parse::html_paragraphs(body) {
                 writeln!(out)?;
                 writeln!(out, "{para}")?;
             }
@@ -540,32 +540,6 @@ fn prune(store: &mut Store, dir: &std::path::Path) -> Result<ExitCode> {
     }
     println!("Removed {removed} cached images no article uses");
     Ok(ExitCode::SUCCESS)
-}
-
-/// Paragraphs of a feed's HTML, for the terminal.
-fn html_paragraphs(html: &str) -> Vec<String> {
-    let mut marked = html.to_string();
-    for tag in [
-        "</p>",
-        "<br>",
-        "<br/>",
-        "<br />",
-        "</div>",
-        "</li>",
-        "</h1>",
-        "</h2>",
-        "</h3>",
-        "</blockquote>",
-    ] {
-        marked = marked
-            .replace(tag, "\n\n")
-            .replace(&tag.to_uppercase(), "\n\n");
-    }
-    parse::decode_entities(&parse::strip_tags(&marked))
-        .split("\n\n")
-        .map(parse::collapse_ws)
-        .filter(|p| !p.is_empty())
-        .collect()
 }
 
 fn span(secs: i64) -> String {

@@ -364,6 +364,33 @@ pub fn strip_tags(s: &str) -> String {
     out
 }
 
+/// Paragraphs of a feed's HTML (summary or content), as plain text: block
+/// ends and line breaks separate paragraphs, markup goes, entities decode.
+pub fn html_paragraphs(html: &str) -> Vec<String> {
+    let mut marked = html.to_string();
+    for tag in [
+        "</p>",
+        "<br>",
+        "<br/>",
+        "<br />",
+        "</div>",
+        "</li>",
+        "</h1>",
+        "</h2>",
+        "</h3>",
+        "</blockquote>",
+    ] {
+        marked = marked
+            .replace(tag, "\n\n")
+            .replace(&tag.to_uppercase(), "\n\n");
+    }
+    decode_entities(&strip_tags(&marked))
+        .split("\n\n")
+        .map(collapse_ws)
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
 /// Collapses runs of whitespace to one space and trims.
 pub fn collapse_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

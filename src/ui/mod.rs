@@ -868,7 +868,7 @@ impl KhabarApp {
                                     .as_deref()
                                     .or(open.item.summary.as_deref())
                                     .unwrap_or("");
-                                for p in feed_paragraphs(html) {
+                                for p in crate::parse::html_paragraphs(html) {
                                     reader::paragraph(
                                         ui,
                                         &[crate::extract::Inline::Text { text: p }],
@@ -969,32 +969,6 @@ impl eframe::App for KhabarApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.prefs);
     }
-}
-
-/// Paragraphs of a feed's HTML.
-pub fn feed_paragraphs(html: &str) -> Vec<String> {
-    let mut marked = html.to_string();
-    for tag in [
-        "</p>",
-        "<br>",
-        "<br/>",
-        "<br />",
-        "</div>",
-        "</li>",
-        "</h1>",
-        "</h2>",
-        "</h3>",
-        "</blockquote>",
-    ] {
-        marked = marked
-            .replace(tag, "\n\n")
-            .replace(&tag.to_uppercase(), "\n\n");
-    }
-    crate::parse::decode_entities(&crate::parse::strip_tags(&marked))
-        .split("\n\n")
-        .map(crate::parse::collapse_ws)
-        .filter(|p| !p.is_empty())
-        .collect()
 }
 
 /// Adds the Arabic-script faces (OFL, in `assets/fonts`) after egui's own,
