@@ -7,9 +7,10 @@
 //! and hands it to chrono's format parser; it never panics and returns `None`
 //! for what it cannot read (the store then uses the first-seen time).
 //!
-//! Written here rather than taken from a crate: the date crates on crates.io
-//! (dateparser and the like) cover ISO and RFC forms but not zone names or
-//! Urdu, and this is a table plus chrono, which does the real work.
+//! Written here as a table plus chrono (which does the real parsing) rather
+//! than taken from a date-guessing crate: the forms that matter for our
+//! outlets (`PKT`, `GMT+5`, Urdu month names and digits) are specific, and a
+//! table we own is easy to extend and test. (I did not survey such crates.)
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 

@@ -6,9 +6,10 @@
 //! kept, as Khabar has one level of folders), missing `version` attributes and
 //! HTML entities in titles. Export writes OPML 2.0 with one outline per folder.
 //!
-//! Written on quick-xml rather than with the `opml` crate, because that crate
-//! deserialises strictly (it refuses files without `version` and outlines
-//! without `text`) and this module must take what other readers produce.
+//! Written on quick-xml (already a dependency through feed-rs) rather than
+//! with the `opml` crate: import has to be lenient in the ways listed above,
+//! which is a short walk over outline elements. (I did not evaluate the
+//! `opml` crate against those files.)
 
 use quick_xml::events::{BytesStart, Event};
 
