@@ -202,6 +202,17 @@ impl Poller {
         }
     }
 
+    /// Changes the polling policy (the settings dialog).
+    pub fn set_policy(&mut self, policy: Policy) {
+        self.policy = policy;
+    }
+
+    /// Changes the image caps, keeping the cache folder.
+    pub fn set_image_caps(&mut self, max_image: usize, max_per_article: usize) {
+        self.images.max_image = max_image;
+        self.images.max_per_article = max_per_article;
+    }
+
     /// Caches article images under `config.dir` within its caps.
     pub fn with_images(mut self, config: ImageConfig) -> Poller {
         self.images = config;

@@ -37,6 +37,17 @@ pub enum Command {
     ImportOpml(PathBuf),
     /// Export subscriptions to an OPML file.
     ExportOpml(PathBuf),
+    /// Fetch full articles for a feed, or not.
+    SetFeedArticles(crate::model::FeedId, bool),
+    /// New settings: poll interval in minutes and image caps in MB.
+    Configure {
+        /// Normal interval between checks.
+        poll_minutes: u32,
+        /// Largest image to cache.
+        image_cap_mb: u32,
+        /// Most image data per article.
+        article_images_cap_mb: u32,
+    },
     /// Stop the service.
     Shutdown,
 }
@@ -208,6 +219,31 @@ fn run(
                         .set_starred(id, on)
                         .map_err(|e| e.to_string()),
                     None,
+                );
+            }
+            Some(Command::SetFeedArticles(id, on)) => {
+                report(
+                    &cx,
+                    poller
+                        .store()
+                        .set_fetch_articles(id, on)
+                        .map_err(|e| e.to_string()),
+                    None,
+                );
+            }
+            Some(Command::Configure {
+                poll_minutes,
+                image_cap_mb,
+                article_images_cap_mb,
+            }) => {
+                let policy = Policy {
+                    interval: i64::from(poll_minutes.max(10)) * 60,
+                    ..Policy::default()
+                };
+                poller.set_policy(policy);
+                poller.set_image_caps(
+                    image_cap_mb as usize * 1024 * 1024,
+                    article_images_cap_mb as usize * 1024 * 1024,
                 );
             }
             Some(Command::AddFeed(url)) => {

@@ -173,3 +173,41 @@ fn help_overlay_lists_the_keys() {
     h.get_by_label("next unread");
     assert!(h.state().show_help);
 }
+
+#[test]
+fn settings_switch_off_full_articles_for_a_feed() {
+    let (_d, app) = app();
+    let mut h = harness(app);
+    h.run();
+    h.get_by_label("Settings").click();
+    h.run();
+    assert!(h.state().settings_open);
+    h.get_by_label("Check feeds every");
+    assert!(h.state().feeds.iter().all(|f| f.fetch_articles));
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "Broken Outlet")
+        .click();
+    h.run();
+    let broken = h
+        .state()
+        .feeds
+        .iter()
+        .find(|f| f.title.as_deref() == Some("Broken Outlet"))
+        .unwrap()
+        .clone();
+    assert!(!broken.fetch_articles);
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(!h.state().settings_open);
+}
+
+#[test]
+fn opml_dialog_opens() {
+    let (_d, app) = app();
+    let mut h = harness(app);
+    h.run();
+    h.get_by_label("OPML").click();
+    h.run();
+    assert!(h.state().opml_open);
+    h.get_by_label("Import");
+    h.get_by_label("Export");
+}

@@ -55,6 +55,12 @@ pub struct Prefs {
     pub font_size: f32,
     /// Mark articles read when opened.
     pub mark_read_on_open: bool,
+    /// Minutes between checks of a feed (at least 10).
+    pub poll_minutes: u32,
+    /// Largest image to cache, MB.
+    pub image_cap_mb: u32,
+    /// Most image data per article, MB.
+    pub article_images_cap_mb: u32,
 }
 
 impl Default for Prefs {
@@ -65,6 +71,9 @@ impl Default for Prefs {
             dark: None,
             font_size: 17.0,
             mark_read_on_open: true,
+            poll_minutes: 30,
+            image_cap_mb: 5,
+            article_images_cap_mb: 20,
         }
     }
 }
@@ -215,6 +224,11 @@ pub struct KhabarApp {
     /// The help overlay is shown.
     pub show_help: bool,
     add_open: bool,
+    /// The settings dialog is shown.
+    pub settings_open: bool,
+    /// The OPML dialog is shown.
+    pub opml_open: bool,
+    opml_path: String,
     focus_add: bool,
     add_url: String,
     dirty: bool,
@@ -248,6 +262,9 @@ impl KhabarApp {
             focus_search: false,
             show_help: false,
             add_open: false,
+            settings_open: false,
+            opml_open: false,
+            opml_path: String::new(),
             focus_add: false,
             add_url: String::new(),
             dirty: true,
@@ -573,6 +590,8 @@ impl KhabarApp {
         if pressed(Key::Escape) {
             self.show_help = false;
             self.add_open = false;
+            self.settings_open = false;
+            self.opml_open = false;
         }
     }
 
@@ -599,6 +618,12 @@ impl KhabarApp {
         if self.add_open {
             self.add_dialog(&ctx);
         }
+        if self.settings_open {
+            self.settings_dialog(&ctx);
+        }
+        if self.opml_open {
+            self.opml_dialog(&ctx);
+        }
     }
 
     fn top_bar(&mut self, ui: &mut egui::Ui) {
@@ -611,6 +636,16 @@ impl KhabarApp {
                 if ui.button("Add feed").clicked() {
                     self.add_open = true;
                     self.focus_add = true;
+                }
+                if ui
+                    .button("OPML")
+                    .on_hover_text("Import or export subscriptions")
+                    .clicked()
+                {
+                    self.opml_open = true;
+                }
+                if ui.button("Settings").clicked() {
+                    self.settings_open = true;
                 }
                 let search = ui.add(
                     egui::TextEdit::singleline(&mut self.search)
@@ -926,6 +961,121 @@ impl KhabarApp {
             });
     }
 
+    fn settings_dialog(&mut self, ctx: &egui::Context) {
+        let before = (
+            self.prefs.poll_minutes,
+            self.prefs.image_cap_mb,
+            self.prefs.article_images_cap_mb,
+        );
+        let mut open = true;
+        egui::Window::new("Settings")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 80.0])
+            .open(&mut open)
+            .show(ctx, |ui| {
+                egui::Grid::new("settings").num_columns(2).show(ui, |ui| {
+                    ui.label("Check feeds every");
+                    ui.add(
+                        egui::DragValue::new(&mut self.prefs.poll_minutes)
+                            .range(10..=1440)
+                            .suffix(" min"),
+                    );
+                    ui.end_row();
+                    ui.label("Largest image to keep");
+                    ui.add(
+                        egui::DragValue::new(&mut self.prefs.image_cap_mb)
+                            .range(1..=50)
+                            .suffix(" MB"),
+                    );
+                    ui.end_row();
+                    ui.label("Images per article, at most");
+                    ui.add(
+                        egui::DragValue::new(&mut self.prefs.article_images_cap_mb)
+                            .range(1..=200)
+                            .suffix(" MB"),
+                    );
+                    ui.end_row();
+                    ui.label("Notifications");
+                    ui.label(RichText::new("for followed topics, when topics arrive").weak());
+                    ui.end_row();
+                });
+                ui.checkbox(
+                    &mut self.prefs.mark_read_on_open,
+                    "Mark articles read when opened",
+                );
+                ui.separator();
+                ui.label(RichText::new("Save full articles for offline reading").strong());
+                let feeds = self.feeds.clone();
+                egui::ScrollArea::vertical()
+                    .max_height(260.0)
+                    .show(ui, |ui| {
+                        for f in &feeds {
+                            let mut on = f.fetch_articles;
+                            if ui.checkbox(&mut on, f.display_name()).changed() {
+                                self.send(Command::SetFeedArticles(f.id, on));
+                                if let Some(x) = self.feeds.iter_mut().find(|x| x.id == f.id) {
+                                    x.fetch_articles = on;
+                                }
+                            }
+                        }
+                    });
+            });
+        if !open {
+            self.settings_open = false;
+        }
+        let after = (
+            self.prefs.poll_minutes,
+            self.prefs.image_cap_mb,
+            self.prefs.article_images_cap_mb,
+        );
+        if before != after {
+            self.configure();
+        }
+    }
+
+    /// Sends the settings to the service.
+    pub fn configure(&self) {
+        self.send(Command::Configure {
+            poll_minutes: self.prefs.poll_minutes,
+            image_cap_mb: self.prefs.image_cap_mb,
+            article_images_cap_mb: self.prefs.article_images_cap_mb,
+        });
+    }
+
+    fn opml_dialog(&mut self, ctx: &egui::Context) {
+        let mut open = true;
+        egui::Window::new("OPML")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 120.0])
+            .open(&mut open)
+            .show(ctx, |ui| {
+                ui.label("A file path: import subscriptions from it, or export them to it.");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.opml_path)
+                        .hint_text("/home/me/subscriptions.opml")
+                        .desired_width(360.0),
+                );
+                ui.horizontal(|ui| {
+                    let path = self.opml_path.trim().to_string();
+                    let ok = !path.is_empty();
+                    if ui.add_enabled(ok, egui::Button::new("Import")).clicked() {
+                        self.send(Command::ImportOpml(PathBuf::from(&path)));
+                        self.message = Some((format!("Importing {path}…"), false));
+                        self.opml_open = false;
+                    }
+                    if ui.add_enabled(ok, egui::Button::new("Export")).clicked() {
+                        self.send(Command::ExportOpml(PathBuf::from(&path)));
+                        self.opml_open = false;
+                    }
+                });
+            });
+        if !open {
+            self.opml_open = false;
+        }
+    }
+
     fn add_dialog(&mut self, ctx: &egui::Context) {
         egui::Window::new("Add a feed")
             .collapsible(false)
@@ -1058,6 +1208,7 @@ pub fn run(data_dir: PathBuf, app_name: &str) -> eframe::Result<()> {
             app.db_path = Some(db.clone());
             app.sync_queries = false;
             app.repaint = Some(cc.egui_ctx.clone());
+            app.configure();
             Ok(Box::new(app))
         }),
     )
