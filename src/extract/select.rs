@@ -167,6 +167,16 @@ pub fn own_text_len(n: &NodeRef<'_>) -> (usize, usize) {
     (total, linked.min(total))
 }
 
+/// Characters of the page body's text outside links.
+fn body_own_text(doc: &Document) -> usize {
+    doc.body()
+        .map(|b| {
+            let (t, l) = own_text_len(&b);
+            t - l
+        })
+        .unwrap_or(0)
+}
+
 /// Removes non-content elements from the page.
 pub fn clean(doc: &Document) {
     doc.select(STRIP).remove();
@@ -200,13 +210,7 @@ pub fn clean(doc: &Document) {
         n.remove_from_parent();
     }
     // Semantic furniture, unless an unclosed one swallowed most of the page.
-    let page_own = doc
-        .body()
-        .map(|b| {
-            let (t, l) = own_text_len(&b);
-            t - l
-        })
-        .unwrap_or(0);
+    let page_own = body_own_text(doc);
     let furniture: Vec<NodeRef<'_>> = doc.select("nav, aside, footer, menu").nodes().to_vec();
     for n in furniture {
         let (total, linked) = own_text_len(&n);
@@ -215,13 +219,7 @@ pub fn clean(doc: &Document) {
         }
     }
     // Containers named as furniture, unless they hold the article itself.
-    let page_own = doc
-        .body()
-        .map(|b| {
-            let (t, l) = own_text_len(&b);
-            t - l
-        })
-        .unwrap_or(0);
+    let page_own = body_own_text(doc);
     let suspects: Vec<NodeRef<'_>> = doc
         .select("[class], [id]")
         .nodes()
@@ -327,10 +325,7 @@ pub fn by_title<'a>(doc: &'a Document, title: &str) -> Option<NodeRef<'a>> {
     if want.chars().count() < 12 {
         return None;
     }
-    let page_own = doc.body().map(|b| {
-        let (t, l) = own_text_len(&b);
-        t - l
-    })?;
+    let page_own = body_own_text(doc);
     let heading = doc
         .select("h1, h2, [itemprop=\"headline\"]")
         .nodes()
