@@ -376,10 +376,7 @@ impl Poller {
                 self.store.record_not_modified(feed.id, started, next)?;
                 if let Some(u) = permanent_url {
                     // Not adopted until the new URL serves a feed itself.
-                    self.store.connection().execute(
-                        "UPDATE feeds SET redirect_url = ?2 WHERE id = ?1",
-                        rusqlite::params![feed.id, u.as_str()],
-                    )?;
+                    self.store.set_redirect_url(feed.id, u.as_str())?;
                 }
                 Ok(FeedResult::NotModified)
             }

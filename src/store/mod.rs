@@ -289,6 +289,15 @@ impl Store {
         Ok(())
     }
 
+    /// Records a permanent redirect seen but not adopted yet.
+    pub fn set_redirect_url(&self, id: FeedId, url: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE feeds SET redirect_url = ?2 WHERE id = ?1",
+            params![id, url],
+        )?;
+        Ok(())
+    }
+
     /// Defers a feed without counting an error (its host asked us to wait).
     pub fn defer(&self, id: FeedId, until: Timestamp) -> Result<(), StoreError> {
         self.conn.execute(

@@ -20,9 +20,6 @@ use crate::service::{self, Command, Event, ServiceConfig, ServiceHandle};
 use crate::store::articles::StoredArticle;
 use crate::store::{HeadlineFilter, Store};
 
-/// Rows loaded into the headline list per view.
-pub const PAGE: usize = 5000;
-
 /// What the headline list shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Source {
@@ -298,8 +295,8 @@ impl KhabarApp {
                 .and_then(|d| d.and_local_timezone(chrono::Local).single())
                 .map_or(model::now() - 86_400, |d| d.timestamp())
         };
+        // No limit: the id list covers the whole view.
         let mut filter = HeadlineFilter {
-            limit: PAGE,
             search: (!self.search.trim().is_empty()).then(|| self.search.clone()),
             ..Default::default()
         };
@@ -1157,18 +1154,17 @@ pub fn run(data_dir: PathBuf, app_name: &str) -> eframe::Result<()> {
     // Create and migrate the database before anyone reads it.
     let db = data_dir.join(crate::store::DB_FILE);
     let first_run = !db.exists();
-    if let Ok(mut store) = Store::open(&db) {
-        if first_run {
-            // A new profile starts with the default world-news feeds.
-            let defaults = include_str!("../../assets/default-feeds.opml");
-            if let Ok(entries) = crate::opml::parse(defaults) {
-                for e in entries {
-                    let _ = store.add_feed(&e.url, e.title.as_deref(), e.folder.as_deref());
-                }
+    let store = Store::open(&db);
+    if let (Ok(store), true) = (&store, first_run) {
+        // A new profile starts with the default world-news feeds.
+        let defaults = include_str!("../../assets/default-feeds.opml");
+        if let Ok(entries) = crate::opml::parse(defaults) {
+            for e in entries {
+                let _ = store.add_feed(&e.url, e.title.as_deref(), e.folder.as_deref());
             }
         }
-        let _ = &mut store;
     }
+    drop(store);
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Khabar")
