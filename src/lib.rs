@@ -11,6 +11,8 @@
 //! | [`fetch`] | the HTTP client, caps, per-host limits, charset, address guard |
 //! | [`parse`] | bytes -> parsed feed (feed-rs, contained) |
 //! | [`schedule`] | when a feed is next due (pure) |
+//! | [`lang`] | an article's language: declared, else detected |
+//! | [`topics`] | followed topics: query language, tokenizer, suggestions |
 //! | [`store`] | SQLite: schema, migrations, reads and writes |
 //! | [`extract`] | article page -> clean document (boilerplate removed) |
 //! | [`articles`] | fetching article pages and their images for offline reading |
@@ -37,6 +39,7 @@ pub mod discover;
 pub mod error;
 pub mod extract;
 pub mod fetch;
+pub mod lang;
 pub mod model;
 pub mod opml;
 pub mod parse;
@@ -45,5 +48,6 @@ pub mod schedule;
 pub mod serve;
 pub mod service;
 pub mod store;
+pub mod topics;
 #[cfg(feature = "ui")]
 pub mod ui;

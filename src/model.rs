@@ -50,6 +50,10 @@ id_type!(
     /// The store's id of one item (article) of a feed.
     ItemId
 );
+id_type!(
+    /// The store's id of a followed topic (or mute-words rule).
+    TopicId
+);
 
 /// A subscription as stored, with its polling state.
 #[derive(Debug, Clone, PartialEq, Serialize)]
