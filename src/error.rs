@@ -33,6 +33,15 @@ pub enum StoreError {
     /// A feed with this URL is already subscribed.
     #[error("already subscribed to {0}")]
     Duplicate(String),
+    /// A topic or search query cannot be used.
+    #[error("{0}")]
+    Topic(#[from] crate::topics::TopicError),
+}
+
+impl From<crate::topics::QueryError> for StoreError {
+    fn from(e: crate::topics::QueryError) -> Self {
+        StoreError::Topic(e.into())
+    }
 }
 
 /// Errors from fetching a URL.

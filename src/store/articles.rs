@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, params};
 use super::Store;
 use crate::error::StoreError;
 use crate::extract::Article;
-use crate::model::{ItemId, Timestamp};
+use crate::model::{FeedId, ItemId, Timestamp};
 
 /// An item whose article page is still to be fetched.
 #[derive(Debug, Clone, PartialEq)]
@@ -157,14 +157,34 @@ impl Store {
             ],
         )?;
         if let (ArticleStatus::Ok, Some(doc)) = (rec.status, &rec.document) {
-            let title: String =
-                tx.query_row("SELECT title FROM items WHERE id = ?1", [item], |r| {
-                    r.get(0)
-                })?;
-            tx.execute("DELETE FROM items_fts WHERE rowid = ?1", [item])?;
-            tx.execute(
-                "INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)",
-                params![item, title, doc.body_text()],
+            let (feed, folder, published, title, feed_lang): (
+                FeedId,
+                Option<String>,
+                i64,
+                String,
+                Option<String>,
+            ) = tx.query_row(
+                "SELECT i.feed_id, f.folder, i.published, i.title, f.language
+                 FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
+                [item],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )?;
+            let topic_list = super::topics::compiled_topics(&tx)?;
+            let declared = doc.meta.language.as_deref().or(feed_lang.as_deref());
+            super::topics::index_and_match(
+                &tx,
+                &super::topics::ItemText {
+                    id: item,
+                    feed,
+                    folder: folder.as_deref(),
+                    published,
+                    title: &title,
+                    body: &doc.body_text(),
+                    declared_lang: declared,
+                    replace: true,
+                },
+                &topic_list,
+                Some(rec.fetched_at),
             )?;
         }
         tx.commit()?;

@@ -121,6 +121,67 @@ pub const MIGRATIONS: &[&str] = &[
             starred = starred + (new.starred = 1) - (old.starred = 1) WHERE feed_id = new.feed_id;
     END;
     "#,
+    // 4: followed topics and their hits (counts kept by triggers), the
+    // article language, hidden (muted) articles, and a full-text index over
+    // our own tokens (see `topics::text`): the FTS5 tokenizer only splits on
+    // spaces, so stemming and Urdu letter folding are ours. The index is
+    // refilled from Rust after this step (the `reindex` task).
+    r#"
+    ALTER TABLE items ADD COLUMN lang TEXT;
+    ALTER TABLE items ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX items_by_published;
+    CREATE INDEX items_visible ON items (published DESC, id DESC) WHERE hidden = 0;
+    CREATE INDEX items_by_lang ON items (lang);
+    DROP TABLE items_fts;
+    CREATE VIRTUAL TABLE items_fts USING fts5(
+        title, body,
+        content = '',
+        contentless_delete = 1,
+        tokenize = "unicode61 remove_diacritics 0 categories 'L* N* Co M* P* S*'"
+    );
+    CREATE TABLE store_tasks (name TEXT PRIMARY KEY);
+    INSERT INTO store_tasks (name) SELECT 'reindex' WHERE EXISTS (SELECT 1 FROM items);
+    CREATE TABLE topics (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        query       TEXT NOT NULL,
+        feed_id     INTEGER REFERENCES feeds(id) ON DELETE CASCADE,
+        folder      TEXT,
+        lang        TEXT,
+        action      TEXT NOT NULL DEFAULT 'follow',
+        notify      INTEGER NOT NULL DEFAULT 1,
+        muted_until INTEGER,
+        created_at  INTEGER NOT NULL,
+        total       INTEGER NOT NULL DEFAULT 0,
+        unread      INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE topic_hits (
+        topic_id   INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+        item_id    INTEGER NOT NULL,
+        published  INTEGER NOT NULL,
+        arrived_at INTEGER,
+        PRIMARY KEY (topic_id, item_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX topic_hits_by_item ON topic_hits (item_id);
+    CREATE INDEX topic_hits_by_arrival ON topic_hits (arrived_at) WHERE arrived_at IS NOT NULL;
+    CREATE TRIGGER topic_hit_in AFTER INSERT ON topic_hits BEGIN
+        UPDATE topics SET total = total + 1,
+            unread = unread + coalesce((SELECT read = 0 FROM items WHERE id = new.item_id), 0)
+        WHERE id = new.topic_id;
+    END;
+    CREATE TRIGGER topic_hit_out AFTER DELETE ON topic_hits BEGIN
+        UPDATE topics SET total = total - 1,
+            unread = unread - coalesce((SELECT read = 0 FROM items WHERE id = old.item_id), 0)
+        WHERE id = old.topic_id;
+    END;
+    CREATE TRIGGER topic_hits_item_gone BEFORE DELETE ON items BEGIN
+        DELETE FROM topic_hits WHERE item_id = old.id;
+    END;
+    CREATE TRIGGER topic_hits_item_read AFTER UPDATE OF read ON items WHEN old.read <> new.read BEGIN
+        UPDATE topics SET unread = unread + (new.read = 0) - (old.read = 0)
+        WHERE id IN (SELECT topic_id FROM topic_hits WHERE item_id = new.id);
+    END;
+    "#,
 ];
 
 /// Brings `conn` up to the newest schema, each step in its own transaction.

@@ -7,12 +7,15 @@
 //!   leaves either the whole update or none of it, and `UNIQUE(feed_id,
 //!   identity)` makes a re-poll update items in place instead of duplicating.
 //! - The full-text index (`items_fts`, FTS5) covers title and text; its rowid
-//!   is the item id.
+//!   is the item id. It holds our own tokens (`topics::text`), and every
+//!   write of an item's text goes through [`topics::index_and_match`], which
+//!   also records its language and topic hits.
 //!
 //! The store knows nothing of HTTP or of the UI.
 
 pub mod articles;
 pub mod migrations;
+pub mod topics;
 
 use std::path::{Path, PathBuf};
 
@@ -61,8 +64,12 @@ pub struct HeadlineFilter {
     pub starred_only: bool,
     /// Only published at or after this time.
     pub since: Option<Timestamp>,
-    /// Words to search for (all must match).
+    /// A search in the topic query language (see `topics::query`).
     pub search: Option<String>,
+    /// Only hits of this topic.
+    pub topic: Option<crate::topics::TopicId>,
+    /// Only articles in this language (two-letter code).
+    pub lang: Option<String>,
     /// Page size.
     pub limit: usize,
     /// Rows to skip.
@@ -102,7 +109,9 @@ impl Store {
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
         migrations::migrate(&mut conn)?;
-        Ok(Store { conn })
+        let mut store = Store { conn };
+        store.run_store_tasks()?;
+        Ok(store)
     }
 
     /// Opens the store in `dir` (see [`data_dir`]).
@@ -384,9 +393,12 @@ impl Store {
                      summary = ?7, content = ?8, categories = ?9, hash = ?10
                  WHERE id = ?1",
             )?;
-            let mut fts_insert = tx
-                .prepare_cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
-            let mut fts_delete = tx.prepare_cached("DELETE FROM items_fts WHERE rowid = ?1")?;
+            let (folder, feed_lang): (Option<String>, Option<String>) = tx.query_row(
+                "SELECT folder, language FROM feeds WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let topic_list = topics::compiled_topics(&tx)?;
             for item in &incoming.items {
                 let hash = item_hash(item);
                 let (published, known) = match item.published {
@@ -396,10 +408,20 @@ impl Store {
                 };
                 let categories =
                     (!item.categories.is_empty()).then(|| item.categories.join("\u{1f}"));
-                let existing: Option<(i64, Vec<u8>)> = find
+                let existing: Option<(ItemId, Vec<u8>)> = find
                     .query_row(params![id, item.identity], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?;
                 let body = index_text(item);
+                let text = |rowid: ItemId, replace: bool| topics::ItemText {
+                    id: rowid,
+                    feed: id,
+                    folder: folder.as_deref(),
+                    published,
+                    title: &item.title,
+                    body: &body,
+                    declared_lang: feed_lang.as_deref(),
+                    replace,
+                };
                 match existing {
                     None => {
                         insert.execute(params![
@@ -416,8 +438,8 @@ impl Store {
                             categories,
                             hash
                         ])?;
-                        let rowid = tx.last_insert_rowid();
-                        fts_insert.execute(params![rowid, item.title, body])?;
+                        let rowid = ItemId(tx.last_insert_rowid());
+                        topics::index_and_match(&tx, &text(rowid, false), &topic_list, Some(now))?;
                         stats.new_items += 1;
                     }
                     Some((_, old)) if old == hash => {}
@@ -434,8 +456,7 @@ impl Store {
                             categories,
                             hash
                         ])?;
-                        fts_delete.execute([rowid])?;
-                        fts_insert.execute(params![rowid, item.title, body])?;
+                        topics::index_and_match(&tx, &text(rowid, true), &topic_list, Some(now))?;
                         stats.updated_items += 1;
                     }
                 }
@@ -451,7 +472,7 @@ impl Store {
     /// newest first: the window keeps these and loads rows as they scroll
     /// into view.
     pub fn headline_ids(&self, filter: &HeadlineFilter) -> Result<Vec<ItemId>, StoreError> {
-        let (where_sql, args) = filter_sql(filter);
+        let (where_sql, args) = filter_sql(filter)?;
         let sql = format!(
             "SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id{where_sql} ORDER BY i.published DESC, i.id DESC"
         );
@@ -477,7 +498,7 @@ impl Store {
 
     /// Headlines matching `filter`, newest first.
     pub fn headlines(&self, filter: &HeadlineFilter) -> Result<Vec<Headline>, StoreError> {
-        let (where_sql, mut args) = filter_sql(filter);
+        let (where_sql, mut args) = filter_sql(filter)?;
         let sql = format!(
             "SELECT i.id, i.feed_id, coalesce(f.title, f.url), i.title, i.link, i.published, i.read, i.starred
              FROM items i JOIN feeds f ON f.id = i.feed_id{where_sql} ORDER BY i.published DESC, i.id DESC LIMIT ? OFFSET ?"
@@ -505,13 +526,26 @@ fn headline_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Headline> {
     })
 }
 
-/// The WHERE clause (with a leading space) and its arguments for `filter`.
-fn filter_sql(filter: &HeadlineFilter) -> (String, Vec<rusqlite::types::Value>) {
-    let mut conds: Vec<String> = Vec::new();
+/// The WHERE clause (with a leading space) and its arguments for `filter`;
+/// an error when the search does not parse. Hidden (muted) items are never
+/// listed.
+fn filter_sql(
+    filter: &HeadlineFilter,
+) -> Result<(String, Vec<rusqlite::types::Value>), StoreError> {
+    let mut conds: Vec<String> = vec!["i.hidden = 0".into()];
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
-    if let Some(q) = filter.search.as_deref().and_then(fts_query) {
+    if let Some(q) = filter.search.as_deref().filter(|q| !q.trim().is_empty()) {
+        let expr = crate::topics::query::parse(q)?;
         conds.push("i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)".into());
-        args.push(q.into());
+        args.push(expr.to_fts().into());
+    }
+    if let Some(topic) = filter.topic {
+        conds.push("i.id IN (SELECT item_id FROM topic_hits WHERE topic_id = ?)".into());
+        args.push(topic.0.into());
+    }
+    if let Some(lang) = &filter.lang {
+        conds.push("i.lang = ?".into());
+        args.push(lang.clone().into());
     }
     if let Some(feed) = filter.feed {
         conds.push("i.feed_id = ?".into());
@@ -531,12 +565,7 @@ fn filter_sql(filter: &HeadlineFilter) -> (String, Vec<rusqlite::types::Value>) 
         conds.push("i.published >= ?".into());
         args.push(since.into());
     }
-    let where_sql = if conds.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", conds.join(" AND "))
-    };
-    (where_sql, args)
+    Ok((format!(" WHERE {}", conds.join(" AND ")), args))
 }
 
 impl Store {
@@ -672,20 +701,12 @@ fn item_hash(i: &IncomingItem) -> Vec<u8> {
 
 /// Plain text for the full-text index: content, else summary, without markup.
 fn index_text(i: &IncomingItem) -> String {
-    let src = i.content.as_deref().or(i.summary.as_deref()).unwrap_or("");
-    collapse_ws(&decode_entities(&strip_tags(src)))
+    plain_text(i.content.as_deref().or(i.summary.as_deref()).unwrap_or(""))
 }
 
-/// Turns what a user typed into a safe FTS5 query: every word must match,
-/// each quoted so no character can be read as FTS5 syntax.
-pub fn fts_query(input: &str) -> Option<String> {
-    let terms: Vec<String> = input
-        .split_whitespace()
-        .map(|w| w.replace('"', ""))
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\""))
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
+/// Feed HTML as plain text.
+pub(crate) fn plain_text(html: &str) -> String {
+    collapse_ws(&decode_entities(&strip_tags(html)))
 }
 
 #[cfg(test)]
@@ -767,13 +788,17 @@ mod tests {
                 limit: 10,
                 ..Default::default()
             })
-            .unwrap()
-            .len()
+            .map(|h| h.len())
         };
-        assert_eq!(q("cricket"), 1);
-        assert_eq!(q("lahore CRICKET"), 1);
-        assert_eq!(q("body"), 2);
-        assert_eq!(q("\"unbalanced AND ( OR"), 0);
+        assert_eq!(q("cricket").unwrap(), 1);
+        assert_eq!(q("lahore CRICKET").unwrap(), 1);
+        assert_eq!(q("Cricketers").unwrap(), 1, "stemmed like the index");
+        assert_eq!(q("body").unwrap(), 2);
+        assert_eq!(q("body -weather").unwrap(), 1);
+        assert_eq!(q("weather OR Lahore").unwrap(), 2);
+        assert_eq!(q("AND NEAR *").unwrap(), 0, "FTS5 syntax is just words");
+        let e = q("\"unbalanced AND ( OR").unwrap_err();
+        assert!(e.to_string().contains("never closed"), "{e}");
     }
 
     #[test]
@@ -796,6 +821,51 @@ mod tests {
             )
             .unwrap();
         assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn a_version_3_store_is_reindexed_with_the_new_tokenizer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        {
+            let conn = Connection::open(&path).unwrap();
+            for sql in &migrations::MIGRATIONS[..3] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.execute_batch(
+                "PRAGMA user_version = 3;
+                 INSERT INTO feeds (id, url, added_at, language) VALUES (1, 'http://x.test/f', 0, 'en');
+                 INSERT INTO items (id, feed_id, identity, title, published, published_known, first_seen, summary, hash)
+                     VALUES (7, 1, 'a', 'Cricketers gather', 5, 1, 5, '<p>In Lahore</p>', x'00');
+                 INSERT INTO items_fts (rowid, title, body) VALUES (7, 'Cricketers gather', 'In Lahore');",
+            )
+            .unwrap();
+        }
+        let s = Store::open(&path).unwrap();
+        let hits = s
+            .headline_ids(&HeadlineFilter {
+                search: Some("cricket lahore".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(hits, [ItemId(7)]);
+        let lang: Option<String> = s
+            .connection()
+            .query_row("SELECT lang FROM items WHERE id = 7", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(lang.as_deref(), Some("en"));
+        drop(s);
+        // The task ran once: reopening does not index twice.
+        let s = Store::open(&path).unwrap();
+        let n: i64 = s
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM items_fts WHERE items_fts MATCH 'lahor'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1);
     }
 
     #[test]
