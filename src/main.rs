@@ -87,7 +87,7 @@ enum Command {
         /// How many.
         #[arg(long, default_value_t = 30)]
         limit: usize,
-        /// Only those matching all these words.
+        /// Only those matching this query (words, "phrases", OR, -exclusions).
         #[arg(long)]
         search: Option<String>,
         /// Only unread ones.
@@ -96,10 +96,19 @@ enum Command {
         /// Only this feed (id).
         #[arg(long)]
         feed: Option<i64>,
+        /// Only hits of this topic (by name).
+        #[arg(long)]
+        topic: Option<String>,
+        /// Only articles in this language (two-letter code, e.g. ur).
+        #[arg(long)]
+        lang: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
     },
+    /// Follow topics: saved queries matched against every article.
+    #[command(subcommand)]
+    Topic(TopicCommand),
     /// Extract the article from a saved page or a URL and print it.
     Extract {
         /// A file path or an http(s) URL.
@@ -119,6 +128,53 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum TopicCommand {
+    /// Follow a topic (or, with --hide, hide what it matches everywhere).
+    Add {
+        /// Its name, shown in the sidebar.
+        name: String,
+        /// What to match: words (all must match), "exact phrases", OR, -exclusions.
+        query: String,
+        /// Only this feed (id or URL).
+        #[arg(long)]
+        feed: Option<String>,
+        /// Only feeds in this folder.
+        #[arg(long)]
+        folder: Option<String>,
+        /// Only articles in this language (two-letter code, e.g. en, ur).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Mute words: hide matching articles instead of following them.
+        #[arg(long)]
+        hide: bool,
+        /// No desktop notifications for it.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// List topics with their counts.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop following a topic.
+    Rm {
+        /// Its name.
+        name: String,
+    },
+    /// Mute a topic's notifications and badge for a while (0 unmutes).
+    Mute {
+        /// Its name.
+        name: String,
+        /// Hours.
+        #[arg(long, default_value_t = 24)]
+        hours: u32,
+    },
+    /// Topics worth following, from recent categories and names.
+    Suggest,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -199,18 +255,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
             search,
             unread,
             feed,
+            topic,
+            lang,
             json,
-        } => headlines(
-            &store,
-            &HeadlineFilter {
-                limit,
-                search,
-                unread_only: unread,
-                feed: feed.map(model::FeedId),
-                ..Default::default()
-            },
-            json,
-        ),
+        } => {
+            let topic = match topic {
+                Some(name) => Some(store.topic_by_name(&name)?.id),
+                None => None,
+            };
+            headlines(
+                &store,
+                &HeadlineFilter {
+                    limit,
+                    search,
+                    unread_only: unread,
+                    feed: feed.map(model::FeedId),
+                    topic,
+                    lang,
+                    ..Default::default()
+                },
+                json,
+            )
+        }
+        Command::Topic(cmd) => topic(&mut store, cmd),
         Command::Show { id, format } => show(&store, ItemId(id), format),
         Command::Extract { .. } => Ok(ExitCode::SUCCESS),
     }
@@ -305,13 +372,21 @@ fn add(store: &mut Store, url: &str, folder: Option<&str>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A feed by id or URL.
+fn find_feed(store: &Store, which: &str) -> Result<model::FeedId> {
+    Ok(match which.parse::<i64>() {
+        Ok(id) => store.feed(model::FeedId(id))?.id,
+        Err(_) => {
+            store
+                .feed_by_url(which)?
+                .with_context(|| format!("no feed with the URL {which}"))?
+                .id
+        }
+    })
+}
+
 fn remove(store: &mut Store, which: &str) -> Result<ExitCode> {
-    let feed = match which.parse::<i64>() {
-        Ok(id) => store.feed(model::FeedId(id))?,
-        Err(_) => store
-            .feed_by_url(which)?
-            .with_context(|| format!("no feed with the URL {which}"))?,
-    };
+    let feed = store.feed(find_feed(store, which)?)?;
     store.remove_feed(feed.id)?;
     println!("Removed {} <{}>", feed.display_name(), feed.url);
     Ok(ExitCode::SUCCESS)
@@ -427,6 +502,108 @@ fn poll(
         eprintln!("failed: {f}");
     }
     println!("{summary}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn topic(store: &mut Store, cmd: TopicCommand) -> Result<ExitCode> {
+    use khabar::topics::{Action, TopicSpec};
+    let now = model::now();
+    match cmd {
+        TopicCommand::Add {
+            name,
+            query,
+            feed,
+            folder,
+            lang,
+            hide,
+            quiet,
+        } => {
+            let feed = match feed {
+                Some(f) => Some(find_feed(store, &f)?),
+                None => None,
+            };
+            let spec = TopicSpec {
+                feed,
+                folder,
+                lang: lang.map(|l| l.trim().to_ascii_lowercase()),
+                action: if hide { Action::Hide } else { Action::Follow },
+                notify: !quiet,
+                ..TopicSpec::follow(&name, &query)
+            };
+            if let Err(khabar::topics::TopicError::Query(e)) = spec.compile() {
+                // Point at the problem under the query, as the window does.
+                let col = query.chars().take(e.at).map(|_| ' ').collect::<String>();
+                anyhow::bail!("bad query: {}\n  {query}\n  {col}^", e.message);
+            }
+            let id = store.add_topic(&spec, now)?;
+            let t = store.topic(id)?;
+            println!(
+                "{} \"{}\": {} articles so far, {} unread",
+                if hide { "Hiding" } else { "Following" },
+                t.spec.name,
+                t.total,
+                t.unread
+            );
+        }
+        TopicCommand::List { json } => {
+            let topics = store.topics()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&topics)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            let mut out = std::io::stdout().lock();
+            for t in topics {
+                let mut flags = Vec::new();
+                if t.spec.action == Action::Hide {
+                    flags.push("hides".to_string());
+                }
+                if t.is_muted(now) {
+                    flags.push("muted".into());
+                }
+                if let Some(l) = &t.spec.lang {
+                    flags.push(format!("lang {l}"));
+                }
+                writeln!(
+                    out,
+                    "{:<24} {:>6} unread {:>7} total  {}{}",
+                    t.spec.name,
+                    t.unread,
+                    t.total,
+                    t.spec.query,
+                    if flags.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  [{}]", flags.join(", "))
+                    }
+                )?;
+            }
+        }
+        TopicCommand::Rm { name } => {
+            let t = store.topic_by_name(&name)?;
+            store.remove_topic(t.id)?;
+            println!("Stopped following \"{}\"", t.spec.name);
+        }
+        TopicCommand::Mute { name, hours } => {
+            let t = store.topic_by_name(&name)?;
+            let until = (hours > 0).then(|| now + i64::from(hours) * 3600);
+            store.mute_topic(t.id, until)?;
+            match until {
+                Some(_) => println!("Muted \"{}\" for {hours} h", t.spec.name),
+                None => println!("Unmuted \"{}\"", t.spec.name),
+            }
+        }
+        TopicCommand::Suggest => {
+            for s in store.suggested_topics(now, 20)? {
+                println!(
+                    "{:>4}  {:<8}  khabar topic add {:?} {:?}",
+                    s.count,
+                    format!("{:?}", s.source).to_lowercase(),
+                    s.name,
+                    s.query
+                );
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -220,3 +220,65 @@ fn bad_opml_is_a_clear_error_and_stores_nothing() {
         stderr(&out)
     );
 }
+
+#[test]
+fn topics_from_the_command_line_follow_list_filter_and_refuse_bad_queries() {
+    let site = Site::new();
+    site.feed(
+        "/feed.xml",
+        RSS,
+        rss(
+            "Sport desk",
+            &[
+                ("g1", "Cricket final in Lahore", ""),
+                ("g2", "IPL auction sets cricket record", ""),
+                ("g3", "Rain in Karachi", ""),
+            ],
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = khabar(dir.path(), &["add", &site.url("/feed.xml")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let out = khabar(dir.path(), &["topic", "add", "Cricket", "cricket OR"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("OR needs a word on each side"), "{err}");
+    assert!(err.contains("  cricket OR\n          ^"), "{err}");
+
+    let out = khabar(dir.path(), &["topic", "add", "Cricket", "cricket -IPL"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("1 articles so far, 1 unread"),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = khabar(dir.path(), &["headlines", "--topic", "cricket", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let titles: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Cricket final in Lahore"]);
+
+    let out = khabar(dir.path(), &["topic", "list", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["name"], "Cricket");
+    assert_eq!(v[0]["unread"], 1);
+
+    let out = khabar(dir.path(), &["headlines", "--topic", "nope"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("topic \"nope\" not found"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = khabar(dir.path(), &["topic", "rm", "CRICKET"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = khabar(dir.path(), &["topic", "list"]);
+    assert_eq!(stdout(&out), "");
+}
