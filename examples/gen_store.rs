@@ -1,5 +1,6 @@
 //! Fills a store with N generated articles (default 1,000,000) across 200
-//! feeds in 10 folders, for the window's scale benchmark.
+//! feeds in 10 folders, for the window's and the topics' scale benchmarks.
+//! Text comes from `support/synth.rs` (invented words, Zipf-like).
 //!
 //! ```sh
 //! cargo run --release --example gen_store -- DIR [N]
@@ -9,11 +10,8 @@ use khabar::fetch::Validators;
 use khabar::model::{IncomingFeed, IncomingItem};
 use khabar::store::{FetchRecord, Store};
 
-const WORDS: &[&str] = &[
-    "council", "harbour", "budget", "cricket", "election", "monsoon", "railway", "market",
-    "festival", "court", "minister", "river", "school", "power", "airport", "wheat", "textile",
-    "bridge", "hospital", "museum",
-];
+#[path = "support/synth.rs"]
+mod synth;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -38,6 +36,7 @@ fn main() {
     let now = khabar::model::now();
     let t = std::time::Instant::now();
     let mut made = 0;
+    let mut synth = synth::Synth::new(7);
     for f in 0..feeds {
         let Ok(id) = store.add_feed(
             &format!("https://outlet{f}.example/feed.xml"),
@@ -49,18 +48,12 @@ fn main() {
         let items: Vec<IncomingItem> = (0..per_feed.min(n - made))
             .map(|i| {
                 let k = f * per_feed + i;
-                let w = |j: usize| WORDS[(k / (j + 1) + j * 7) % WORDS.len()];
                 IncomingItem {
                     identity: format!("gen-{f}-{i}"),
-                    title: format!("{} {} {} story number {k}", w(0), w(1), w(2)),
+                    title: synth.title(),
                     link: Some(format!("https://outlet{f}.example/story/{i}")),
                     published: Some(now - (k as i64 * 37) % (365 * 86_400)),
-                    summary: Some(format!(
-                        "<p>The {} and the {} met the {} on a generated day.</p>",
-                        w(3),
-                        w(4),
-                        w(5)
-                    )),
+                    summary: Some(format!("<p>{}</p>", synth.body(60))),
                     ..Default::default()
                 }
             })

@@ -21,6 +21,7 @@ use crate::model::{self, ItemId};
 use crate::poller::{FeedResult, PollEvent, PollOptions, PollSummary, Poller};
 use crate::schedule::Policy;
 use crate::store::Store;
+use crate::topics::{TopicId, TopicSpec};
 
 /// What the window asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +49,14 @@ pub enum Command {
         /// Most image data per article.
         article_images_cap_mb: u32,
     },
+    /// Follow a new topic (backfilled over stored articles).
+    AddTopic(TopicSpec),
+    /// Change a topic.
+    UpdateTopic(TopicId, TopicSpec),
+    /// Stop following a topic.
+    RemoveTopic(TopicId),
+    /// Mute a topic until a time (None unmutes).
+    MuteTopic(TopicId, Option<i64>),
     /// Stop the service.
     Shutdown,
 }
@@ -84,6 +93,9 @@ pub enum Event {
     Done(String),
     /// A command the user gave failed, in plain words.
     Failed(String),
+    /// Followed topics got new articles in the poll that just finished:
+    /// (topic, new articles, newest headline), for one batched notification.
+    NewHits(Vec<(String, i64, String)>),
 }
 
 /// The window's end of the service.
@@ -299,7 +311,29 @@ fn run(
                     Err(e) => cx.send(Event::Failed(e)),
                 }
             }
+            Some(Command::AddTopic(spec)) => {
+                let name = spec.name.trim().to_string();
+                let r = poller.store().add_topic(&spec, model::now()).map(|_| ());
+                report(
+                    &cx,
+                    r.map_err(|e| e.to_string()),
+                    Some(format!("Following \"{name}\"")),
+                );
+            }
+            Some(Command::UpdateTopic(id, spec)) => {
+                let r = poller.store().update_topic(id, &spec);
+                report(&cx, r.map_err(|e| e.to_string()), None);
+            }
+            Some(Command::RemoveTopic(id)) => {
+                let r = poller.store().remove_topic(id);
+                report(&cx, r.map_err(|e| e.to_string()), None);
+            }
+            Some(Command::MuteTopic(id, until)) => {
+                let r = poller.store().mute_topic(id, until);
+                report(&cx, r.map_err(|e| e.to_string()), None);
+            }
             Some(Command::PollNow) | None => {
+                let started = model::now();
                 let force =
                     matches!(cmd, Some(Command::PollNow)) || std::mem::take(&mut force_next);
                 let summary = poll(&rt, &mut poller, &cx, force, config.articles);
@@ -322,6 +356,10 @@ fn run(
                             summary: s,
                             at: now,
                         });
+                        match poller.store().new_hits_since(started, now) {
+                            Ok(hits) if !hits.is_empty() => cx.send(Event::NewHits(hits)),
+                            _ => {}
+                        }
                     }
                 }
                 next_poll = next_due(&mut poller).max(now + 60);

@@ -3,7 +3,7 @@
 
 use egui::Key;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable as _;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
 use khabar::fetch::Validators;
 use khabar::model::{IncomingFeed, IncomingItem};
 use khabar::store::{FetchRecord, Store};
@@ -23,6 +23,13 @@ fn item(id: &str, title: &str, published: i64) -> IncomingItem {
 /// A store with two feeds (one failing) and three articles; returns the
 /// folder (kept alive) and a read-only app over it.
 fn app() -> (tempfile::TempDir, KhabarApp) {
+    let dir = fixture_store();
+    let ro = Store::open_read_only(&dir.path().join("khabar.sqlite3")).unwrap();
+    (dir, KhabarApp::new(Some(ro), None, Prefs::default()))
+}
+
+/// The fixture store's folder.
+fn fixture_store() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("khabar.sqlite3");
     {
@@ -63,8 +70,7 @@ fn app() -> (tempfile::TempDir, KhabarApp) {
         )
         .unwrap();
     }
-    let ro = Store::open_read_only(&path).unwrap();
-    (dir, KhabarApp::new(Some(ro), None, Prefs::default()))
+    dir
 }
 
 fn harness(app: KhabarApp) -> Harness<'static, KhabarApp> {
@@ -142,6 +148,93 @@ fn choosing_a_feed_and_the_error_badge() {
     h.run();
     assert_eq!(h.state().prefs.source, Source::Unread);
     assert_eq!(h.state().headline_count(), 3);
+}
+
+/// Runs frames until `done` holds (the service answers on its own thread).
+fn run_until(h: &mut Harness<'static, KhabarApp>, what: &str, done: impl Fn(&KhabarApp) -> bool) {
+    for _ in 0..200 {
+        h.run();
+        if done(h.state()) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[test]
+fn following_a_topic_in_the_window() {
+    // The real architecture: the window sends commands to the service
+    // thread, which writes; the window re-reads on its events.
+    let dir = fixture_store();
+    let service = khabar::service::spawn(
+        khabar::service::ServiceConfig {
+            data_dir: dir.path().to_path_buf(),
+            poll_on_start: false,
+            fetch: khabar::fetch::FetchConfig::default(),
+            articles: false,
+        },
+        Box::new(|| {}),
+    )
+    .unwrap();
+    let ro = Store::open_read_only(&dir.path().join("khabar.sqlite3")).unwrap();
+    let mut h = harness(KhabarApp::new(Some(ro), Some(service), Prefs::default()));
+    h.run();
+    h.get_by_label("+ Follow").click();
+    h.run();
+    h.get_by_label("Query").focus();
+    h.run();
+    h.get_by_label("Query").type_text("cricket OR");
+    h.run();
+    // A bad query is explained where it was typed, and cannot be saved.
+    h.get_by_label("OR needs a word on each side");
+    assert!(h.get_by_label("Follow").accesskit_node().is_disabled());
+    h.get_by_label("Query").focus();
+    h.run();
+    for _ in 0..3 {
+        h.key_press(Key::Backspace);
+    }
+    h.get_by_label("Query").type_text(" -Ferry");
+    h.run();
+    h.get_by_label("Name").focus();
+    h.run();
+    h.get_by_label("Name").type_text("Cricket");
+    h.run();
+    h.get_by_label("Matches 1 stored articles, 1 unread");
+    h.get_by_label("Follow").click();
+    run_until(&mut h, "the topic in the sidebar", |a| {
+        a.topics
+            .iter()
+            .any(|t| t.spec.name == "Cricket" && t.unread == 1)
+    });
+    assert!(h.state().topic_draft.is_none());
+    h.get_by_label("Cricket  1").click();
+    h.run();
+    assert_eq!(h.state().headline_count(), 1);
+    assert_eq!(h.state().highlight, ["cricket"]);
+    h.get_by_label_contains("Cricket final moves to Sunday")
+        .click();
+    // Opening it marks it read; the service updates the topic's count.
+    run_until(&mut h, "the unread count to drop", |a| {
+        a.topics
+            .iter()
+            .any(|t| t.spec.name == "Cricket" && t.unread == 0)
+    });
+    h.get_by_label("Cricket");
+}
+
+#[test]
+fn a_bad_search_is_explained_not_applied() {
+    let (_d, app) = app();
+    let mut h = harness(app);
+    h.run();
+    h.key_press(Key::Slash);
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("\"cricket final");
+    h.run();
+    assert_eq!(h.state().headline_count(), 3, "not applied");
+    h.get_by_label("this quote is never closed");
 }
 
 #[test]

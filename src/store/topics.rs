@@ -416,7 +416,7 @@ impl Store {
         }
         let tx = self.conn.transaction()?;
         let topics = compiled_topics(&tx)?;
-        let rows: Vec<(
+        type Row = (
             ItemId,
             FeedId,
             Option<String>,
@@ -424,7 +424,8 @@ impl Store {
             String,
             String,
             Option<String>,
-        )> = {
+        );
+        let rows: Vec<Row> = {
             let mut st = tx.prepare(
                 "SELECT i.id, i.feed_id, f.folder, i.published, i.title,
                         coalesce(i.content, i.summary, ''), f.language

@@ -82,6 +82,7 @@ impl TopicSpec {
 
     /// Checks the name and parses the query.
     pub fn compile(&self) -> Result<Expr, TopicError> {
+        let expr = query::parse(&self.query)?;
         if self.name.trim().is_empty() {
             return Err(TopicError::Name("give the topic a name".into()));
         }

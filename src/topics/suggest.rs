@@ -143,9 +143,7 @@ fn capitalised_runs(title: &str) -> Vec<String> {
             flush(&mut run);
         }
         // Punctuation after a word ends the run ("Khan, Sharif").
-        if raw.ends_with(|c: char| matches!(c, '.' | '!' | '?' | '"' | '\'' | '’'))
-            && !raw.ends_with("'s")
-        {
+        if raw.ends_with(['.', '!', '?', '"', '\'', '’']) && !raw.ends_with("'s") {
             flush(&mut run);
         }
     }

@@ -8,6 +8,7 @@
 //! virtualised with `show_rows`.
 
 pub mod reader;
+pub mod topics;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -36,6 +37,8 @@ pub enum Source {
     Feed(i64),
     /// One folder.
     Folder(String),
+    /// A followed topic's hits.
+    Topic(i64),
 }
 
 /// Preferences that persist between runs.
@@ -58,6 +61,8 @@ pub struct Prefs {
     pub image_cap_mb: u32,
     /// Most image data per article, MB.
     pub article_images_cap_mb: u32,
+    /// Desktop notifications for new articles in followed topics.
+    pub notifications: bool,
 }
 
 impl Default for Prefs {
@@ -71,6 +76,7 @@ impl Default for Prefs {
             poll_minutes: 30,
             image_cap_mb: 5,
             article_images_cap_mb: 20,
+            notifications: true,
         }
     }
 }
@@ -100,6 +106,8 @@ pub struct ViewData {
     unread: HashMap<FeedId, i64>,
     counts: (i64, i64, i64, i64),
     ids: Vec<ItemId>,
+    topics: Vec<crate::topics::Topic>,
+    suggestions: Vec<crate::topics::suggest::Suggestion>,
     error: Option<String>,
 }
 
@@ -113,6 +121,8 @@ fn view_data(store: &Store, filter: &HeadlineFilter, today: i64, generation: u64
         v.unread = store.unread_by_feed()?;
         v.counts = store.counts(today)?;
         v.ids = store.headline_ids(filter)?;
+        v.topics = store.topics()?;
+        v.suggestions = store.suggested_topics(model::now(), 8)?;
         Ok(())
     })();
     v.error = r.err().map(|e| e.to_string());
@@ -234,6 +244,16 @@ pub struct KhabarApp {
     pub images_dir: Option<PathBuf>,
     images: Images,
     repaint: Option<egui::Context>,
+    /// Topics, by name, with their counts.
+    pub topics: Vec<crate::topics::Topic>,
+    suggestions: Vec<crate::topics::suggest::Suggestion>,
+    /// The follow/edit topic dialog, when open.
+    pub topic_draft: Option<topics::TopicDraft>,
+    /// Normal forms of the words to highlight (sorted): the open topic's
+    /// and the search's.
+    pub highlight: Vec<String>,
+    /// Why the search box's query cannot be used.
+    pub search_error: Option<crate::topics::QueryError>,
 }
 
 impl KhabarApp {
@@ -269,6 +289,11 @@ impl KhabarApp {
             images_dir: None,
             images: Images::default(),
             repaint: None,
+            topics: Vec::new(),
+            suggestions: Vec::new(),
+            topic_draft: None,
+            highlight: Vec::new(),
+            search_error: None,
         };
         // The first frame runs the view queries (see `ui`), so that the
         // window shows before a large list has loaded.
@@ -295,11 +320,23 @@ impl KhabarApp {
                 .and_then(|d| d.and_local_timezone(chrono::Local).single())
                 .map_or(model::now() - 86_400, |d| d.timestamp())
         };
-        // No limit: the id list covers the whole view.
+        // No limit: the id list covers the whole view. A search that does
+        // not parse is shown under the box and not applied.
+        let search = match crate::topics::query::parse(&self.search) {
+            Ok(expr) => {
+                self.search_error = None;
+                Some(expr)
+            }
+            Err(e) => {
+                self.search_error = (!self.search.trim().is_empty()).then_some(e);
+                None
+            }
+        };
         let mut filter = HeadlineFilter {
-            search: (!self.search.trim().is_empty()).then(|| self.search.clone()),
+            search: search.is_some().then(|| self.search.clone()),
             ..Default::default()
         };
+        let mut highlight = search.map(|e| e.positive_tokens()).unwrap_or_default();
         match &self.prefs.source {
             Source::All => {}
             Source::Unread => filter.unread_only = true,
@@ -307,7 +344,21 @@ impl KhabarApp {
             Source::Today => filter.since = Some(today),
             Source::Feed(id) => filter.feed = Some(FeedId(*id)),
             Source::Folder(f) => filter.folder = Some(f.clone()),
+            Source::Topic(id) => {
+                filter.topic = Some(crate::topics::TopicId(*id));
+                if let Some(expr) = self
+                    .topics
+                    .iter()
+                    .find(|t| t.id.0 == *id)
+                    .and_then(|t| crate::topics::query::parse(&t.spec.query).ok())
+                {
+                    highlight.extend(expr.positive_tokens());
+                }
+            }
         }
+        highlight.sort();
+        highlight.dedup();
+        self.highlight = highlight;
         self.rows.clear();
         self.view_generation += 1;
         match (&self.db_path, self.sync_queries) {
@@ -345,7 +396,23 @@ impl KhabarApp {
         self.unread = v.unread;
         self.counts = v.counts;
         self.ids = v.ids;
+        let topics_changed = self.topics != v.topics;
+        self.topics = v.topics;
+        self.suggestions = v.suggestions;
         self.rows.clear();
+        if topics_changed && let Source::Topic(id) = self.prefs.source {
+            // The open topic's words may have changed: highlight them.
+            if let Some(expr) = self
+                .topics
+                .iter()
+                .find(|t| t.id.0 == id)
+                .and_then(|t| crate::topics::query::parse(&t.spec.query).ok())
+            {
+                self.highlight.extend(expr.positive_tokens());
+                self.highlight.sort();
+                self.highlight.dedup();
+            }
+        }
         if let Some(e) = v.error {
             self.message = Some((e, true));
         }
@@ -534,6 +601,11 @@ impl KhabarApp {
                 }
                 Event::Done(m) => self.message = Some((m, false)),
                 Event::Failed(m) => self.message = Some((m, true)),
+                Event::NewHits(hits) => {
+                    if self.prefs.notifications {
+                        topics::notify(&hits);
+                    }
+                }
             }
         }
         if changed {
@@ -589,12 +661,14 @@ impl KhabarApp {
             self.add_open = false;
             self.settings_open = false;
             self.opml_open = false;
+            self.topic_draft = None;
         }
     }
 
     /// Draws the whole window.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
-        self.receive_ids();
+        // Events first (the service's answers, the view worker's results).
+        self.drain_events();
         if self.dirty {
             self.refresh();
         }
@@ -620,6 +694,9 @@ impl KhabarApp {
         }
         if self.opml_open {
             self.opml_dialog(&ctx);
+        }
+        if self.topic_draft.is_some() {
+            self.topic_dialog(&ctx);
         }
     }
 
@@ -655,6 +732,18 @@ impl KhabarApp {
                 }
                 if search.changed() {
                     self.refresh();
+                }
+                if let Some(e) = &self.search_error {
+                    ui.label(
+                        RichText::new(&e.message)
+                            .color(reader::error_color(ui))
+                            .small(),
+                    )
+                    .on_hover_text(format!(
+                        "{}\n{}^",
+                        self.search,
+                        " ".repeat(e.at)
+                    ));
                 }
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     let dark = ui.visuals().dark_mode;
@@ -730,8 +819,7 @@ impl KhabarApp {
                 }
             }
             ui.separator();
-            ui.label(RichText::new("Topics").weak());
-            ui.label(RichText::new("(follow topics: coming soon)").weak().small());
+            self.topics_section(ui);
             ui.separator();
             let mut folder: Option<Option<String>> = None;
             let feeds = self.feeds.clone();
@@ -788,6 +876,8 @@ impl KhabarApp {
         let ids = &self.ids;
         let rows = &mut self.rows;
         let store = &self.store;
+        let hl = &self.highlight;
+        let hl_bg = reader::highlight_color(ui);
         area.show_rows(ui, row_h, count, |ui, range| {
             let missing: Vec<ItemId> = ids[range.clone()]
                 .iter()
@@ -808,8 +898,18 @@ impl KhabarApp {
                 };
                 let dot = if h.read { "   " } else { "• " };
                 let star = if h.starred { "  [starred]" } else { "" };
-                let title = RichText::new(format!("{dot}{}{star}", h.title));
-                let title = if h.read { title } else { title.strong() };
+                let style = ui.style();
+                let font = egui::TextStyle::Button.resolve(style);
+                let color = if h.read {
+                    style.visuals.text_color()
+                } else {
+                    style.visuals.strong_text_color()
+                };
+                let fmt = egui::TextFormat::simple(font, color);
+                let mut title = egui::text::LayoutJob::default();
+                title.append(dot, 0.0, fmt.clone());
+                reader::append_highlighted(&mut title, &h.title, fmt.clone(), hl, hl_bg);
+                title.append(star, 0.0, fmt);
                 let meta = format!("{} · {}", h.feed, relative(now, h.published_ts));
                 let resp = ui
                     .add_sized(
@@ -852,7 +952,19 @@ impl KhabarApp {
                         } else {
                             title
                         };
-                        ui.label(RichText::new(title).size(size * 1.6).strong());
+                        let mut job = egui::text::LayoutJob::default();
+                        job.wrap.max_width = ui.available_width();
+                        reader::append_highlighted(
+                            &mut job,
+                            title,
+                            egui::TextFormat::simple(
+                                egui::FontId::proportional(size * 1.6),
+                                ui.visuals().strong_text_color(),
+                            ),
+                            &self.highlight,
+                            reader::highlight_color(ui),
+                        );
+                        ui.label(job);
                         let mut meta = vec![open.item.feed.clone()];
                         if let Some(a) = doc
                             .and_then(|d| d.meta.byline.clone())
@@ -889,7 +1001,9 @@ impl KhabarApp {
                                     dir: self.images_dir.as_deref(),
                                     images: &mut self.images,
                                 };
-                                if let Some(l) = reader::article_body(ui, d, size, &mut pics) {
+                                if let Some(l) =
+                                    reader::article_body(ui, d, size, &mut pics, &self.highlight)
+                                {
                                     link = Some(l);
                                 }
                             }
@@ -906,6 +1020,7 @@ impl KhabarApp {
                                         &[crate::extract::Inline::Text { text: p }],
                                         size,
                                         false,
+                                        &self.highlight,
                                     );
                                     ui.add_space(size * 0.7);
                                 }
@@ -994,7 +1109,10 @@ impl KhabarApp {
                     );
                     ui.end_row();
                     ui.label("Notifications");
-                    ui.label(RichText::new("for followed topics, when topics arrive").weak());
+                    ui.checkbox(
+                        &mut self.prefs.notifications,
+                        "New articles in followed topics, once per poll",
+                    );
                     ui.end_row();
                 });
                 ui.checkbox(
@@ -1105,10 +1223,6 @@ impl KhabarApp {
 }
 
 impl eframe::App for KhabarApp {
-    fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        self.drain_events();
-    }
-
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         KhabarApp::ui(self, ui);
     }

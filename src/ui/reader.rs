@@ -15,8 +15,56 @@ pub fn column_width(font_size: f32) -> f32 {
     font_size * 0.52 * 70.0
 }
 
-/// Lays out runs as one paragraph; returns the URL of a clicked link.
-pub fn paragraph(ui: &mut Ui, runs: &[Inline], size: f32, italic_all: bool) -> Option<String> {
+/// Background of highlighted (matched) words.
+pub fn highlight_color(ui: &Ui) -> Color32 {
+    if ui.visuals().dark_mode {
+        Color32::from_rgb(0x6b, 0x55, 0x10)
+    } else {
+        Color32::from_rgb(0xff, 0xe8, 0x8a)
+    }
+}
+
+/// Appends `text` to `job` in `fmt`, with the words whose normal form is in
+/// `hl` (sorted) on a highlight background.
+pub fn append_highlighted(
+    job: &mut LayoutJob,
+    text: &str,
+    fmt: TextFormat,
+    hl: &[String],
+    hl_bg: Color32,
+) {
+    if hl.is_empty() {
+        job.append(text, 0.0, fmt);
+        return;
+    }
+    let mut at = 0;
+    for span in crate::topics::text::spans(text) {
+        if hl.binary_search(&span.token).is_err() {
+            continue;
+        }
+        if span.range.start > at {
+            job.append(&text[at..span.range.start], 0.0, fmt.clone());
+        }
+        let mut marked = fmt.clone();
+        marked.background = hl_bg;
+        job.append(&text[span.range.clone()], 0.0, marked);
+        at = span.range.end;
+    }
+    if at < text.len() {
+        job.append(&text[at..], 0.0, fmt);
+    }
+}
+
+/// Lays out runs as one paragraph, highlighting words in `hl`; returns the
+/// URL of a clicked link.
+pub fn paragraph(
+    ui: &mut Ui,
+    runs: &[Inline],
+    size: f32,
+    italic_all: bool,
+    hl: &[String],
+) -> Option<String> {
+    let hl_bg = highlight_color(ui);
     let text_color = ui.visuals().text_color();
     let strong_color = ui.visuals().strong_text_color();
     let link_color = ui.visuals().hyperlink_color;
@@ -50,7 +98,7 @@ pub fn paragraph(ui: &mut Ui, runs: &[Inline], size: f32, italic_all: bool) -> O
             }
             Inline::Break => "\n",
         };
-        job.append(text, 0.0, fmt);
+        append_highlighted(&mut job, text, fmt, hl, hl_bg);
     }
     let galley = ui.painter().layout_job(job);
     let resp = ui.add(
@@ -105,12 +153,14 @@ impl Pictures<'_> {
     }
 }
 
-/// Draws the article body (lead image first); returns a clicked link.
+/// Draws the article body (lead image first), highlighting words in `hl`;
+/// returns a clicked link.
 pub fn article_body(
     ui: &mut Ui,
     article: &Article,
     size: f32,
     pics: &mut Pictures<'_>,
+    hl: &[String],
 ) -> Option<String> {
     let mut clicked = None;
     let first_image = article.blocks.iter().find_map(|b| match b {
@@ -125,7 +175,7 @@ pub fn article_body(
     }
     for block in &article.blocks {
         let r = match block {
-            Block::Paragraph { inlines } => paragraph(ui, inlines, size, false),
+            Block::Paragraph { inlines } => paragraph(ui, inlines, size, false, hl),
             Block::Heading { level, inlines } => {
                 let s = size * if *level <= 2 { 1.35 } else { 1.15 };
                 ui.add_space(size * 0.4);
@@ -140,7 +190,7 @@ pub fn article_body(
                         ui.allocate_exact_size(egui::vec2(3.0, size * 1.6), Sense::hover());
                     ui.painter()
                         .rect_filled(rect, 0.0, ui.visuals().weak_text_color());
-                    ui.vertical(|ui| out = paragraph(ui, inlines, size, true));
+                    ui.vertical(|ui| out = paragraph(ui, inlines, size, true, hl));
                 });
                 out
             }
@@ -155,7 +205,7 @@ pub fn article_body(
                         };
                         ui.label(RichText::new(marker).size(size));
                         ui.vertical(|ui| {
-                            if let Some(h) = paragraph(ui, item, size, false) {
+                            if let Some(h) = paragraph(ui, item, size, false, hl) {
                                 out = Some(h);
                             }
                         });

@@ -1,0 +1,430 @@
+//! Topics in the window: the sidebar section (followed topics with unread
+//! counts, mute words, suggestions), the follow/edit dialog with a live
+//! query check and preview count, and the batched desktop notification.
+
+use egui::RichText;
+
+use super::{KhabarApp, Source, reader};
+use crate::model;
+use crate::service::Command;
+use crate::topics::{Action, Topic, TopicId, TopicSpec};
+
+type PreviewRx = std::sync::mpsc::Receiver<(TopicSpec, Result<(i64, i64), String>)>;
+
+/// The follow/edit dialog's fields.
+#[derive(Debug, Default)]
+pub struct TopicDraft {
+    /// The topic being edited (None: a new one).
+    pub editing: Option<TopicId>,
+    /// Name.
+    pub name: String,
+    /// Query.
+    pub query: String,
+    /// Folder scope ("" = every outlet).
+    pub folder: String,
+    /// Language scope ("" = any).
+    pub lang: String,
+    /// Hide what it matches (mute words) instead of following.
+    pub hide: bool,
+    /// Notify on new hits.
+    pub notify: bool,
+    /// Preview for `preview_for`: (matches, unread) or why not.
+    pub preview: Option<Result<(i64, i64), String>>,
+    preview_for: Option<TopicSpec>,
+    preview_rx: Option<PreviewRx>,
+}
+
+impl TopicDraft {
+    /// A new topic, prefilled with `query` (and the name from it).
+    pub fn new(query: &str) -> TopicDraft {
+        TopicDraft {
+            name: query.trim().trim_matches('"').to_string(),
+            query: query.to_string(),
+            notify: true,
+            ..Default::default()
+        }
+    }
+
+    fn edit(t: &Topic) -> TopicDraft {
+        TopicDraft {
+            editing: Some(t.id),
+            name: t.spec.name.clone(),
+            query: t.spec.query.clone(),
+            folder: t.spec.folder.clone().unwrap_or_default(),
+            lang: t.spec.lang.clone().unwrap_or_default(),
+            hide: t.spec.action == Action::Hide,
+            notify: t.spec.notify,
+            ..Default::default()
+        }
+    }
+
+    /// The spec as typed.
+    pub fn spec(&self) -> TopicSpec {
+        let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        TopicSpec {
+            name: self.name.trim().to_string(),
+            query: self.query.clone(),
+            feed: None,
+            folder: opt(&self.folder),
+            lang: opt(&self.lang).map(|l| l.to_ascii_lowercase()),
+            action: if self.hide {
+                Action::Hide
+            } else {
+                Action::Follow
+            },
+            notify: self.notify,
+        }
+    }
+}
+
+/// Shows one desktop notification for the new hits of a poll, on a
+/// thread (the D-Bus call may take a moment). Where there is no
+/// notification service the error is dropped: notifications are off.
+pub fn notify(hits: &[(String, i64, String)]) {
+    let Some((first, n, title)) = hits.first() else {
+        return;
+    };
+    let total: i64 = hits.iter().map(|h| h.1).sum();
+    let summary = if hits.len() == 1 {
+        format!("{n} new in {first}")
+    } else {
+        format!("{total} new articles in {} topics", hits.len())
+    };
+    let mut body = title.clone();
+    if hits.len() > 1 {
+        let names: Vec<String> = hits.iter().map(|(t, n, _)| format!("{t} ({n})")).collect();
+        body = format!("{}\n{title}", names.join(", "));
+    }
+    let _ = std::thread::Builder::new()
+        .name("khabar-notify".into())
+        .spawn(move || {
+            let _ = notify_rust::Notification::new()
+                .appname("Khabar")
+                .summary(&summary)
+                .body(&body)
+                .show();
+        });
+}
+
+impl KhabarApp {
+    pub(super) fn topics_section(&mut self, ui: &mut egui::Ui) {
+        let now = model::now();
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Topics").strong());
+            if ui
+                .small_button("+ Follow")
+                .on_hover_text("Follow a topic across every outlet")
+                .clicked()
+            {
+                self.topic_draft = Some(TopicDraft::new(""));
+            }
+        });
+        let topics = self.topics.clone();
+        let mut any = false;
+        for t in topics.iter().filter(|t| t.spec.action == Action::Follow) {
+            any = true;
+            let sel = self.prefs.source == Source::Topic(t.id.0);
+            let muted = t.is_muted(now);
+            let text = if muted {
+                RichText::new(format!("{}  (muted)", t.spec.name)).weak()
+            } else if t.unread > 0 {
+                RichText::new(format!("{}  {}", t.spec.name, t.unread))
+            } else {
+                RichText::new(&t.spec.name)
+            };
+            let resp = ui.selectable_label(sel, text).on_hover_text(format!(
+                "{}\n{} articles, {} unread",
+                t.spec.query, t.total, t.unread
+            ));
+            if resp.clicked() {
+                self.set_source(Source::Topic(t.id.0));
+            }
+            resp.context_menu(|ui| self.topic_menu(ui, t, muted, now));
+        }
+        if !any {
+            ui.label(
+                RichText::new("Follow words, names or phrases across every outlet.")
+                    .weak()
+                    .small(),
+            );
+        }
+        let hidden: Vec<&Topic> = topics
+            .iter()
+            .filter(|t| t.spec.action == Action::Hide)
+            .collect();
+        if !hidden.is_empty() {
+            ui.collapsing(format!("Hidden words ({})", hidden.len()), |ui| {
+                for t in hidden {
+                    let resp = ui
+                        .label(format!("{}  ({} hidden)", t.spec.query, t.total))
+                        .on_hover_text("Right-click to edit or remove");
+                    resp.context_menu(|ui| self.topic_menu(ui, t, false, now));
+                }
+            });
+        }
+        if !self.suggestions.is_empty() {
+            let suggestions = self.suggestions.clone();
+            ui.collapsing("Suggested", |ui| {
+                for s in suggestions {
+                    let why = match s.source {
+                        crate::topics::suggest::Source::Category => "a feed category",
+                        crate::topics::suggest::Source::Name => "a name in recent headlines",
+                    };
+                    if ui
+                        .small_button(format!("+ {}", s.name))
+                        .on_hover_text(format!("{why}: {} recent articles", s.count))
+                        .clicked()
+                    {
+                        self.send(Command::AddTopic(TopicSpec::follow(&s.name, &s.query)));
+                        self.suggestions.retain(|x| x.name != s.name);
+                    }
+                }
+            });
+        }
+    }
+
+    fn topic_menu(&mut self, ui: &mut egui::Ui, t: &Topic, muted: bool, now: i64) {
+        if ui.button("Edit…").clicked() {
+            self.topic_draft = Some(TopicDraft::edit(t));
+            ui.close();
+        }
+        if t.spec.action == Action::Follow {
+            if muted {
+                if ui.button("Unmute").clicked() {
+                    self.send(Command::MuteTopic(t.id, None));
+                    ui.close();
+                }
+            } else {
+                for (label, secs) in [
+                    ("Mute for an hour", 3600),
+                    ("Mute for a day", 86_400),
+                    ("Mute for a week", 7 * 86_400),
+                ] {
+                    if ui.button(label).clicked() {
+                        self.send(Command::MuteTopic(t.id, Some(now + secs)));
+                        ui.close();
+                    }
+                }
+            }
+        }
+        let label = if t.spec.action == Action::Hide {
+            "Show these again"
+        } else {
+            "Stop following"
+        };
+        if ui.button(label).clicked() {
+            self.send(Command::RemoveTopic(t.id));
+            if self.prefs.source == Source::Topic(t.id.0) {
+                self.set_source(Source::All);
+            }
+            ui.close();
+        }
+    }
+
+    /// Starts (or finishes) the preview count for the draft's spec.
+    fn preview(&mut self) {
+        let sync = self.sync_queries;
+        let path = self.db_path.clone();
+        let ctx = self.repaint.clone();
+        let Some(d) = &mut self.topic_draft else {
+            return;
+        };
+        if let Some(rx) = &d.preview_rx {
+            while let Ok((spec, r)) = rx.try_recv() {
+                if Some(&spec) == d.preview_for.as_ref() {
+                    d.preview = Some(r);
+                }
+            }
+        }
+        let mut spec = d.spec();
+        spec.name = "preview".into();
+        if d.preview_for.as_ref() == Some(&spec) {
+            return;
+        }
+        d.preview_for = Some(spec.clone());
+        d.preview = None;
+        if spec.compile().is_err() {
+            return;
+        }
+        match (path, sync) {
+            (Some(path), false) => {
+                let (tx, rx) = std::sync::mpsc::channel();
+                d.preview_rx = Some(rx);
+                let _ = std::thread::Builder::new()
+                    .name("khabar-preview".into())
+                    .spawn(move || {
+                        let r = crate::store::Store::open_read_only(&path)
+                            .and_then(|s| s.preview_topic(&spec))
+                            .map_err(|e| e.to_string());
+                        let _ = tx.send((spec, r));
+                        if let Some(ctx) = ctx {
+                            ctx.request_repaint();
+                        }
+                    });
+            }
+            _ => {
+                let r = match &self.store {
+                    Some(s) => s.preview_topic(&spec).map_err(|e| e.to_string()),
+                    None => Err("no store".into()),
+                };
+                if let Some(d) = &mut self.topic_draft {
+                    d.preview = Some(r);
+                }
+            }
+        }
+    }
+
+    pub(super) fn topic_dialog(&mut self, ctx: &egui::Context) {
+        self.preview();
+        let folders: Vec<String> = {
+            let mut f: Vec<String> = self.feeds.iter().filter_map(|f| f.folder.clone()).collect();
+            f.dedup();
+            f
+        };
+        let taken: Vec<(TopicId, String)> = self
+            .topics
+            .iter()
+            .map(|t| (t.id, t.spec.name.to_lowercase()))
+            .collect();
+        let Some(d) = &mut self.topic_draft else {
+            return;
+        };
+        let mut open = true;
+        let mut save = false;
+        let mut cancel = false;
+        let title = if d.editing.is_some() {
+            "Edit topic"
+        } else {
+            "Follow a topic"
+        };
+        egui::Window::new(title)
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_TOP, [0.0, 100.0])
+            .open(&mut open)
+            .show(ctx, |ui| {
+                ui.label("Words must all match; \"exact phrase\", OR, and -word to exclude.");
+                ui.label(
+                    RichText::new(
+                        "Examples:  Iran Russia   ·   \"Imran Khan\" OR PTI   ·   cricket -IPL",
+                    )
+                    .weak(),
+                );
+                egui::Grid::new("topic-fields")
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        let l = ui.label("Query");
+                        ui.add(
+                            egui::TextEdit::singleline(&mut d.query)
+                                .hint_text("\"Imran Khan\" OR PTI")
+                                .desired_width(340.0),
+                        )
+                        .labelled_by(l.id);
+                        ui.end_row();
+                        let l = ui.label("Name");
+                        ui.add(egui::TextEdit::singleline(&mut d.name).desired_width(340.0))
+                            .labelled_by(l.id);
+                        ui.end_row();
+                        let l = ui.label("Outlets");
+                        egui::ComboBox::from_id_salt("topic-folder")
+                            .selected_text(if d.folder.is_empty() {
+                                "every outlet"
+                            } else {
+                                d.folder.as_str()
+                            })
+                            .show_ui(ui, |ui| {
+                                ui.selectable_value(&mut d.folder, String::new(), "every outlet");
+                                for f in &folders {
+                                    ui.selectable_value(&mut d.folder, f.clone(), f);
+                                }
+                            })
+                            .response
+                            .labelled_by(l.id);
+                        ui.end_row();
+                        let l = ui.label("Language");
+                        ui.add(
+                            egui::TextEdit::singleline(&mut d.lang)
+                                .hint_text("any (or en, ur, ar…)")
+                                .desired_width(120.0),
+                        )
+                        .labelled_by(l.id);
+                        ui.end_row();
+                    });
+                ui.checkbox(
+                    &mut d.hide,
+                    "Hide what this matches everywhere (mute words)",
+                );
+                ui.add_enabled(
+                    !d.hide,
+                    egui::Checkbox::new(&mut d.notify, "Notify me of new articles"),
+                );
+                let spec = d.spec();
+                let check = spec.compile();
+                let dup = taken
+                    .iter()
+                    .any(|(id, n)| *n == spec.name.to_lowercase() && Some(*id) != d.editing);
+                match &check {
+                    Err(crate::topics::TopicError::Query(e)) if !d.query.trim().is_empty() => {
+                        // Point at the problem under what was typed.
+                        let caret: String = " ".repeat(e.at);
+                        ui.label(
+                            RichText::new(format!("{}\n{caret}^", d.query))
+                                .monospace()
+                                .color(reader::error_color(ui)),
+                        );
+                        ui.label(RichText::new(&e.message).color(reader::error_color(ui)));
+                    }
+                    Err(crate::topics::TopicError::Name(m)) if !d.query.trim().is_empty() => {
+                        ui.label(RichText::new(m).color(reader::error_color(ui)));
+                    }
+                    Ok(_) if dup => {
+                        ui.label(
+                            RichText::new(format!("a topic named \"{}\" exists", spec.name))
+                                .color(reader::error_color(ui)),
+                        );
+                    }
+                    Ok(_) => match &d.preview {
+                        Some(Ok((n, unread))) => {
+                            ui.label(format!("Matches {n} stored articles, {unread} unread"));
+                        }
+                        Some(Err(e)) => {
+                            ui.label(RichText::new(e).color(reader::error_color(ui)));
+                        }
+                        None => {
+                            ui.label(RichText::new("Counting…").weak());
+                        }
+                    },
+                    Err(_) => {}
+                }
+                ui.horizontal(|ui| {
+                    let label = match (d.editing.is_some(), d.hide) {
+                        (true, _) => "Save",
+                        (false, true) => "Hide",
+                        (false, false) => "Follow",
+                    };
+                    if ui
+                        .add_enabled(check.is_ok() && !dup, egui::Button::new(label))
+                        .clicked()
+                    {
+                        save = true;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        cancel = true;
+                    }
+                });
+            });
+        if save {
+            let spec = d.spec();
+            match d.editing {
+                Some(id) => self.send(Command::UpdateTopic(id, spec)),
+                None => {
+                    self.message = Some((format!("Following \"{}\"…", spec.name), false));
+                    self.send(Command::AddTopic(spec));
+                }
+            }
+            self.topic_draft = None;
+        } else if cancel || !open {
+            self.topic_draft = None;
+        }
+    }
+}
