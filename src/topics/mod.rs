@@ -80,7 +80,8 @@ impl TopicSpec {
         }
     }
 
-    /// Checks the name and parses the query.
+    /// Parses the query, then checks the name (query errors come first:
+    /// they say where the problem is).
     pub fn compile(&self) -> Result<Expr, TopicError> {
         let expr = query::parse(&self.query)?;
         if self.name.trim().is_empty() {
@@ -91,7 +92,7 @@ impl TopicSpec {
                 "a name can be at most 100 characters".into(),
             ));
         }
-        Ok(query::parse(&self.query)?)
+        Ok(expr)
     }
 }
 
