@@ -5,10 +5,11 @@
 //! into an empty store and of a second poll where nothing changed.
 //!
 //! ```sh
-//! cargo run --release --example bench_poll -- ../shared/corpus/feeds/real [--feeds 500] [--newsboat]
+//! cargo run --release --example bench_poll -- ../shared/corpus/feeds/real [--feeds 500] [--newsboat] [--topics]
 //! ```
 //!
-//! With `--newsboat`, runs `newsboat -x reload` twice over the same 500 URLs
+//! With `--topics`, the store follows 50 topics (`support/topics.rs`), to
+//! measure what matching on arrival adds. With `--newsboat`, runs `newsboat -x reload` twice over the same 500 URLs
 //! for comparison (newsboat must be installed).
 
 use std::collections::HashMap;
@@ -23,6 +24,11 @@ use khabar::poller::{PollOptions, Poller};
 use khabar::schedule::Policy;
 use khabar::serve::{LocalServer, Reply, Request};
 use khabar::store::Store;
+
+#[path = "support/synth.rs"]
+mod synth;
+#[path = "support/topics.rs"]
+mod topics;
 
 const HOSTS: u8 = 100;
 
@@ -44,6 +50,7 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(500);
     let run_newsboat = rest.iter().any(|a| a == "--newsboat");
+    let with_topics = rest.iter().any(|a| a == "--topics");
 
     // Feed documents that parse.
     let mut files = Vec::new();
@@ -132,7 +139,13 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("khabar-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let store = Store::open_in_dir(&dir).expect("store");
+    let mut store = Store::open_in_dir(&dir).expect("store");
+    if with_topics {
+        for t in topics::fifty() {
+            store.add_topic(&t, 0).expect("topic");
+        }
+        println!("following 50 topics");
+    }
     for u in &urls {
         store.add_feed(u, None, None).expect("add");
     }

@@ -333,7 +333,6 @@ fn run(
                 report(&cx, r.map_err(|e| e.to_string()), None);
             }
             Some(Command::PollNow) | None => {
-                let started = model::now();
                 let force =
                     matches!(cmd, Some(Command::PollNow)) || std::mem::take(&mut force_next);
                 let summary = poll(&rt, &mut poller, &cx, force, config.articles);
@@ -356,7 +355,7 @@ fn run(
                             summary: s,
                             at: now,
                         });
-                        match poller.store().new_hits_since(started, now) {
+                        match poller.store().take_new_hits(now) {
                             Ok(hits) if !hits.is_empty() => cx.send(Event::NewHits(hits)),
                             _ => {}
                         }

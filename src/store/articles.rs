@@ -156,20 +156,17 @@ impl Store {
                 original
             ],
         )?;
+        let mut fresh = Vec::new();
         if let (ArticleStatus::Ok, Some(doc)) = (rec.status, &rec.document) {
-            let (feed, folder, published, title, feed_lang): (
-                FeedId,
-                Option<String>,
-                i64,
-                String,
-                Option<String>,
-            ) = tx.query_row(
-                "SELECT i.feed_id, f.folder, i.published, i.title, f.language
-                 FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
-                [item],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )?;
+            let (feed, folder, title, feed_lang): (FeedId, Option<String>, String, Option<String>) =
+                tx.query_row(
+                    "SELECT i.feed_id, f.folder, i.title, f.language
+                     FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
+                    [item],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )?;
             let topic_list = super::topics::compiled_topics(&tx)?;
+            let mut pending = super::topics::Pending::default();
             let declared = doc.meta.language.as_deref().or(feed_lang.as_deref());
             super::topics::index_and_match(
                 &tx,
@@ -177,17 +174,19 @@ impl Store {
                     id: item,
                     feed,
                     folder: folder.as_deref(),
-                    published,
                     title: &title,
                     body: &doc.body_text(),
                     declared_lang: declared,
                     replace: true,
                 },
                 &topic_list,
-                Some(rec.fetched_at),
+                true,
+                &mut pending,
             )?;
+            fresh = pending.write(&tx)?;
         }
         tx.commit()?;
+        self.fresh_hits.extend(fresh);
         Ok(())
     }
 

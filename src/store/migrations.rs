@@ -155,20 +155,15 @@ pub const MIGRATIONS: &[&str] = &[
         total       INTEGER NOT NULL DEFAULT 0,
         unread      INTEGER NOT NULL DEFAULT 0
     );
+    -- Inserted hits are counted by the writer (one UPDATE per topic per
+    -- feed, see store::topics::Pending); removals and read changes by
+    -- triggers.
     CREATE TABLE topic_hits (
-        topic_id   INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
-        item_id    INTEGER NOT NULL,
-        published  INTEGER NOT NULL,
-        arrived_at INTEGER,
+        topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+        item_id  INTEGER NOT NULL,
         PRIMARY KEY (topic_id, item_id)
     ) WITHOUT ROWID;
     CREATE INDEX topic_hits_by_item ON topic_hits (item_id);
-    CREATE INDEX topic_hits_by_arrival ON topic_hits (arrived_at) WHERE arrived_at IS NOT NULL;
-    CREATE TRIGGER topic_hit_in AFTER INSERT ON topic_hits BEGIN
-        UPDATE topics SET total = total + 1,
-            unread = unread + coalesce((SELECT read = 0 FROM items WHERE id = new.item_id), 0)
-        WHERE id = new.topic_id;
-    END;
     CREATE TRIGGER topic_hit_out AFTER DELETE ON topic_hits BEGIN
         UPDATE topics SET total = total - 1,
             unread = unread - coalesce((SELECT read = 0 FROM items WHERE id = old.item_id), 0)

@@ -101,6 +101,8 @@ pub struct FetchRecord {
 /// A connection to the store.
 pub struct Store {
     conn: Connection,
+    /// Topic hits that arrived since [`Store::take_new_hits`] last ran.
+    fresh_hits: Vec<(crate::topics::TopicId, ItemId)>,
 }
 
 impl Store {
@@ -109,7 +111,10 @@ impl Store {
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
         migrations::migrate(&mut conn)?;
-        let mut store = Store { conn };
+        let mut store = Store {
+            conn,
+            fresh_hits: Vec::new(),
+        };
         store.run_store_tasks()?;
         Ok(store)
     }
@@ -129,7 +134,10 @@ impl Store {
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            fresh_hits: Vec::new(),
+        })
     }
 
     /// A fresh in-memory store, for tests.
@@ -137,7 +145,10 @@ impl Store {
         let mut conn = Connection::open_in_memory()?;
         configure(&conn)?;
         migrations::migrate(&mut conn)?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            fresh_hits: Vec::new(),
+        })
     }
 
     /// The raw connection (benchmarks and checks).
@@ -377,6 +388,7 @@ impl Store {
             ],
         )?;
         let mut stats = ApplyStats::default();
+        let fresh;
         {
             let mut find = tx.prepare_cached(
                 "SELECT id, hash FROM items WHERE feed_id = ?1 AND identity = ?2",
@@ -399,6 +411,7 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             let topic_list = topics::compiled_topics(&tx)?;
+            let mut pending = topics::Pending::default();
             for item in &incoming.items {
                 let hash = item_hash(item);
                 let (published, known) = match item.published {
@@ -416,7 +429,6 @@ impl Store {
                     id: rowid,
                     feed: id,
                     folder: folder.as_deref(),
-                    published,
                     title: &item.title,
                     body: &body,
                     declared_lang: feed_lang.as_deref(),
@@ -439,7 +451,13 @@ impl Store {
                             hash
                         ])?;
                         let rowid = ItemId(tx.last_insert_rowid());
-                        topics::index_and_match(&tx, &text(rowid, false), &topic_list, Some(now))?;
+                        topics::index_and_match(
+                            &tx,
+                            &text(rowid, false),
+                            &topic_list,
+                            true,
+                            &mut pending,
+                        )?;
                         stats.new_items += 1;
                     }
                     Some((_, old)) if old == hash => {}
@@ -456,13 +474,21 @@ impl Store {
                             categories,
                             hash
                         ])?;
-                        topics::index_and_match(&tx, &text(rowid, true), &topic_list, Some(now))?;
+                        topics::index_and_match(
+                            &tx,
+                            &text(rowid, true),
+                            &topic_list,
+                            true,
+                            &mut pending,
+                        )?;
                         stats.updated_items += 1;
                     }
                 }
             }
+            fresh = pending.write(&tx)?;
         }
         tx.commit()?;
+        self.fresh_hits.extend(fresh);
         Ok(stats)
     }
 

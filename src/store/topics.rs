@@ -69,34 +69,89 @@ pub(crate) struct ItemText<'a> {
     pub id: ItemId,
     pub feed: FeedId,
     pub folder: Option<&'a str>,
-    pub published: Timestamp,
     pub title: &'a str,
     pub body: &'a str,
     /// Declared language (page or feed), if any.
     pub declared_lang: Option<&'a str>,
-    /// Whether the item already has a full-text row to replace.
+    /// Whether the item was stored before (it may have a full-text row
+    /// and hits to replace); false for a new item.
     pub replace: bool,
 }
 
-/// Indexes an item's text, records its language and syncs its topic hits.
-/// New hits get `arrived` as their arrival time (None for silent ones).
+/// Writes waiting for the end of a feed's (or an article's) transaction.
+///
+/// - Full-text rows: FTS5 flushes its pending terms to a new segment
+///   whenever a statement opens a savepoint (any statement that fires a
+///   trigger does), so writing the rows one by one between item inserts
+///   made hundreds of tiny segments and merges.
+/// - New topic hits, counted with one UPDATE per topic instead of a
+///   trigger per hit.
+#[derive(Default)]
+pub(crate) struct Pending {
+    fts: Vec<(ItemId, bool, String, String)>,
+    /// (topic, item, the item is unread, arrived now).
+    hits: Vec<(TopicId, ItemId, bool, bool)>,
+}
+
+impl Pending {
+    /// Writes everything; returns the hits that arrived now (for
+    /// notifications).
+    pub(crate) fn write(self, conn: &Connection) -> Result<Vec<(TopicId, ItemId)>, StoreError> {
+        let mut del = conn.prepare_cached("DELETE FROM items_fts WHERE rowid = ?1")?;
+        for (id, replace, _, _) in &self.fts {
+            if *replace {
+                del.execute([id])?;
+            }
+        }
+        let mut ins =
+            conn.prepare_cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+        for (id, _, title, body) in &self.fts {
+            ins.execute(params![id, title, body])?;
+        }
+        let mut fresh = Vec::new();
+        let mut counts: std::collections::HashMap<TopicId, (i64, i64)> =
+            std::collections::HashMap::new();
+        let mut hit = conn.prepare_cached(
+            "INSERT OR IGNORE INTO topic_hits (topic_id, item_id) VALUES (?1, ?2)",
+        )?;
+        for (topic, item, unread, now) in self.hits {
+            if hit.execute(params![topic, item])? == 1 {
+                let c = counts.entry(topic).or_default();
+                c.0 += 1;
+                c.1 += i64::from(unread);
+                if now {
+                    fresh.push((topic, item));
+                }
+            }
+        }
+        let mut upd = conn.prepare_cached(
+            "UPDATE topics SET total = total + ?2, unread = unread + ?3 WHERE id = ?1",
+        )?;
+        for (topic, (total, unread)) in counts {
+            upd.execute(params![topic, total, unread])?;
+        }
+        Ok(fresh)
+    }
+}
+
+/// Analyses an item's text, queues its full-text row and new hits in
+/// `pending`, records its language, removes hits it no longer has and
+/// applies hide topics. `arrived`: whether new hits count as news (for
+/// notifications).
 pub(crate) fn index_and_match(
     conn: &Connection,
     item: &ItemText<'_>,
     topics: &[Compiled],
-    arrived: Option<Timestamp>,
+    arrived: bool,
+    pending: &mut Pending,
 ) -> Result<(), StoreError> {
     let doc = Analyzed::new(item.title, item.body);
-    if item.replace {
-        conn.prepare_cached("DELETE FROM items_fts WHERE rowid = ?1")?
-            .execute([item.id])?;
-    }
-    conn.prepare_cached("INSERT INTO items_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?
-        .execute(params![
-            item.id,
-            text::index_form(&doc.title),
-            text::index_form(&doc.body)
-        ])?;
+    pending.fts.push((
+        item.id,
+        item.replace,
+        text::index_form(&doc.title),
+        text::index_form(&doc.body),
+    ));
     let lang = crate::lang::of(item.declared_lang, item.title, item.body);
     conn.prepare_cached("UPDATE items SET lang = coalesce(?2, lang) WHERE id = ?1")?
         .execute(params![item.id, lang])?;
@@ -112,42 +167,40 @@ pub(crate) fn index_and_match(
         lang: lang.as_deref(),
     };
     let matched: Vec<&Compiled> = topics.iter().filter(|t| t.matches(origin, &doc)).collect();
-    sync_hits(conn, item.id, item.published, &matched, arrived)
-}
-
-fn sync_hits(
-    conn: &Connection,
-    item: ItemId,
-    published: Timestamp,
-    matched: &[&Compiled],
-    arrived: Option<Timestamp>,
-) -> Result<(), StoreError> {
-    let old: HashSet<TopicId> = {
+    if !item.replace && matched.is_empty() {
+        // A new item no topic matches: nothing to record or unhide.
+        return Ok(());
+    }
+    let existing = item.replace;
+    let old: HashSet<TopicId> = if !existing {
+        HashSet::new()
+    } else {
         let mut st = conn.prepare_cached("SELECT topic_id FROM topic_hits WHERE item_id = ?1")?;
-        st.query_map([item], |r| r.get(0))?
+        st.query_map([item.id], |r| r.get(0))?
             .collect::<Result<_, _>>()?
     };
     let new: HashSet<TopicId> = matched.iter().map(|t| t.id).collect();
     for gone in old.difference(&new) {
         conn.prepare_cached("DELETE FROM topic_hits WHERE topic_id = ?1 AND item_id = ?2")?
-            .execute(params![gone, item])?;
+            .execute(params![gone, item.id])?;
     }
+    if matched.iter().any(|t| t.action == Action::Hide) {
+        conn.prepare_cached("UPDATE items SET hidden = 1, read = 1 WHERE id = ?1 AND hidden = 0")?
+            .execute([item.id])?;
+    } else if existing {
+        conn.prepare_cached("UPDATE items SET hidden = 0 WHERE id = ?1 AND hidden = 1")?
+            .execute([item.id])?;
+    }
+    let unread = if matched.iter().any(|t| !old.contains(&t.id)) {
+        conn.prepare_cached("SELECT read = 0 FROM items WHERE id = ?1")?
+            .query_row([item.id], |r| r.get(0))?
+    } else {
+        false
+    };
     for t in matched {
         if !old.contains(&t.id) {
-            conn.prepare_cached(
-                "INSERT OR IGNORE INTO topic_hits (topic_id, item_id, published, arrived_at)
-                 VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![t.id, item, published, arrived])?;
+            pending.hits.push((t.id, item.id, unread, arrived));
         }
-    }
-    let hide = matched.iter().any(|t| t.action == Action::Hide);
-    if hide {
-        conn.prepare_cached("UPDATE items SET hidden = 1, read = 1 WHERE id = ?1 AND hidden = 0")?
-            .execute([item])?;
-    } else {
-        conn.prepare_cached("UPDATE items SET hidden = 0 WHERE id = ?1 AND hidden = 1")?
-            .execute([item])?;
     }
     Ok(())
 }
@@ -314,8 +367,8 @@ impl Store {
         all.extend(args);
         let n = tx.execute(
             &format!(
-                "INSERT INTO topic_hits (topic_id, item_id, published, arrived_at)
-                 SELECT ?, i.id, i.published, NULL FROM items i JOIN feeds f ON f.id = i.feed_id
+                "INSERT INTO topic_hits (topic_id, item_id)
+                 SELECT ?, i.id FROM items i JOIN feeds f ON f.id = i.feed_id
                  WHERE {scope}"
             ),
             rusqlite::params_from_iter(all),
@@ -328,6 +381,14 @@ impl Store {
             )?;
         }
         refresh_hidden(&tx)?;
+        tx.execute(
+            "UPDATE topics SET
+                 total = (SELECT count(*) FROM topic_hits WHERE topic_id = ?1),
+                 unread = (SELECT count(*) FROM topic_hits h JOIN items i ON i.id = h.item_id
+                           WHERE h.topic_id = ?1 AND i.read = 0)
+             WHERE id = ?1",
+            [id],
+        )?;
         tx.commit()?;
         Ok(n)
     }
@@ -348,31 +409,47 @@ impl Store {
         )?)
     }
 
-    /// New hits of followed, unmuted, notifying topics that arrived at or
-    /// after `since`: (topic name, count, newest headline), for one batched
-    /// notification per poll.
-    pub fn new_hits_since(
-        &self,
-        since: Timestamp,
+    /// Takes the hits that arrived since the last call (new articles, and
+    /// articles whose saved page newly matches) and summarises those of
+    /// followed, unmuted, notifying topics that are still unread:
+    /// (topic name, count, newest headline), for one batched notification
+    /// per poll. Hits arrive in memory, so a restart forgets unsent ones.
+    pub fn take_new_hits(
+        &mut self,
         now: Timestamp,
     ) -> Result<Vec<(String, i64, String)>, StoreError> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT t.name, count(*), (SELECT i2.title FROM topic_hits h2 JOIN items i2 ON i2.id = h2.item_id
-                    WHERE h2.topic_id = t.id AND h2.arrived_at >= ?1 AND i2.hidden = 0
-                    ORDER BY i2.published DESC LIMIT 1)
-             FROM topic_hits h JOIN topics t ON t.id = h.topic_id JOIN items i ON i.id = h.item_id
-             WHERE h.arrived_at >= ?1 AND t.action = 'follow' AND t.notify = 1
-               AND (t.muted_until IS NULL OR t.muted_until <= ?2) AND i.hidden = 0 AND i.read = 0
-             GROUP BY t.id ORDER BY count(*) DESC, t.name",
+        let fresh = std::mem::take(&mut self.fresh_hits);
+        let mut by_topic: std::collections::BTreeMap<TopicId, (i64, Timestamp, String)> =
+            std::collections::BTreeMap::new();
+        let mut item = self.conn.prepare_cached(
+            "SELECT published, title FROM items WHERE id = ?1 AND read = 0 AND hidden = 0",
         )?;
-        let rows = st.query_map(params![since, now], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-            ))
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        for (topic, id) in fresh {
+            let Some((published, title)) = item
+                .query_row([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                .optional()?
+            else {
+                continue;
+            };
+            let e = by_topic
+                .entry(topic)
+                .or_insert((0, i64::MIN, String::new()));
+            e.0 += 1;
+            if published > e.1 {
+                e.1 = published;
+                e.2 = title;
+            }
+        }
+        drop(item);
+        let mut out = Vec::new();
+        for (id, (n, _, title)) in by_topic {
+            let Ok(t) = self.topic(id) else { continue };
+            if t.spec.action == Action::Follow && t.spec.notify && !t.is_muted(now) {
+                out.push((t.spec.name, n, title));
+            }
+        }
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(out)
     }
 
     /// Topics worth following, from the last week's categories and headlines.
@@ -416,18 +493,18 @@ impl Store {
         }
         let tx = self.conn.transaction()?;
         let topics = compiled_topics(&tx)?;
+        let mut pending = Pending::default();
         type Row = (
             ItemId,
             FeedId,
             Option<String>,
-            Timestamp,
             String,
             String,
             Option<String>,
         );
         let rows: Vec<Row> = {
             let mut st = tx.prepare(
-                "SELECT i.id, i.feed_id, f.folder, i.published, i.title,
+                "SELECT i.id, i.feed_id, f.folder, i.title,
                         coalesce(i.content, i.summary, ''), f.language
                  FROM items i JOIN feeds f ON f.id = i.feed_id",
             )?;
@@ -439,12 +516,11 @@ impl Store {
                     r.get(3)?,
                     r.get(4)?,
                     r.get(5)?,
-                    r.get(6)?,
                 ))
             })?
             .collect::<Result<_, _>>()?
         };
-        for (id, feed, folder, published, title, html, feed_lang) in rows {
+        for (id, feed, folder, title, html, feed_lang) in rows {
             let article: Option<String> = tx
                 .query_row(
                     "SELECT document FROM articles WHERE item_id = ?1 AND status = 'ok'",
@@ -469,16 +545,17 @@ impl Store {
                     id,
                     feed,
                     folder: folder.as_deref(),
-                    published,
                     title: &title,
                     body: &body,
                     declared_lang: declared.as_deref(),
                     replace: false,
                 },
                 &topics,
-                None,
+                false,
+                &mut pending,
             )?;
         }
+        pending.write(&tx)?;
         tx.execute("DELETE FROM store_tasks WHERE name = 'reindex'", [])?;
         tx.commit()?;
         Ok(())
@@ -567,7 +644,7 @@ mod tests {
         };
         s.apply_feed(f, &doc, &record(2_000)).unwrap();
         assert_eq!(counts(&s, cricket), (2, 2));
-        let fresh = s.new_hits_since(2_000, 2_000).unwrap();
+        let fresh = s.take_new_hits(2_000).unwrap();
         assert_eq!(
             fresh,
             [("Cricket".to_string(), 1, "Test cricket returns".to_string())]
@@ -747,8 +824,14 @@ mod tests {
             ..Default::default()
         };
         s.apply_feed(f, &doc, &record(2_000)).unwrap();
-        assert!(s.new_hits_since(2_000, 2_000).unwrap().is_empty());
-        assert_eq!(s.new_hits_since(2_000, 5_000).unwrap().len(), 1, "expired");
+        assert!(s.take_new_hits(2_000).unwrap().is_empty(), "muted");
+        let doc = IncomingFeed {
+            items: vec![item("b", "Cricket tomorrow", "")],
+            ..Default::default()
+        };
+        s.apply_feed(f, &doc, &record(6_000)).unwrap();
+        assert_eq!(s.take_new_hits(6_000).unwrap().len(), 1, "the mute expired");
+        assert!(s.take_new_hits(6_000).unwrap().is_empty(), "taken once");
         assert!(s.topic(t).unwrap().is_muted(4_999));
     }
 }

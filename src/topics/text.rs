@@ -22,6 +22,15 @@ use rust_stemmers::{Algorithm, Stemmer};
 
 static ENGLISH: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
+/// Words repeat (news vocabulary is Zipfian), and Snowball is the costliest
+/// step of analysis: each thread keeps the stems it has made, up to a cap.
+const STEM_CACHE_MAX: usize = 50_000;
+
+thread_local! {
+    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// One token: where it is in the original text and its normal form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Span {
@@ -129,11 +138,21 @@ fn flush(buf: &mut String, start: &mut Option<usize>, end: usize, out: &mut Vec<
 /// Stems an all-ASCII alphabetic token with the English Snowball stemmer;
 /// other tokens are kept as they are.
 fn stem(token: &str) -> String {
-    if token.len() > 2 && token.bytes().all(|b| b.is_ascii_lowercase()) {
-        ENGLISH.stem(token).into_owned()
-    } else {
-        token.to_owned()
+    if token.len() <= 2 || !token.bytes().all(|b| b.is_ascii_lowercase()) {
+        return token.to_owned();
     }
+    STEMS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if let Some(s) = cache.get(token) {
+            return s.clone();
+        }
+        let s = ENGLISH.stem(token).into_owned();
+        if cache.len() >= STEM_CACHE_MAX {
+            cache.clear();
+        }
+        cache.insert(token.to_owned(), s.clone());
+        s
+    })
 }
 
 /// The tokens of `text`, in order.
