@@ -188,6 +188,17 @@ fn main() {
     }
     let items = poller.store().item_count().unwrap_or(0);
     println!("items stored: {items}");
+    if with_topics {
+        let hits: i64 = poller
+            .store()
+            .topics()
+            .map(|t| t.iter().map(|t| t.total).sum())
+            .unwrap_or(0);
+        println!(
+            "topic hits: {hits} ({:.2} per article)",
+            hits as f64 / items.max(1) as f64
+        );
+    }
 
     if run_newsboat {
         newsboat(&dir, &urls, &ok200, &not_modified);
