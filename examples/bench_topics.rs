@@ -200,6 +200,7 @@ fn scale(dir: &str) {
         "zupen",
     ];
     let mut times = Vec::new();
+    let mut slowest = Vec::new();
     let mut hits_total = 0usize;
     for round in 0..10 {
         for (i, q) in queries.iter().enumerate() {
@@ -215,6 +216,13 @@ fn scale(dir: &str) {
             let t = Instant::now();
             let ids = ro.headline_ids(&filter).expect("search");
             times.push(t.elapsed());
+            slowest.push((
+                t.elapsed(),
+                format!(
+                    "{q} [{}]",
+                    ["all", "unread", "folder", "all"][(round + i) % 4]
+                ),
+            ));
             hits_total += ids.len();
             if round == 0 {
                 println!("  search {q:<36} {:>8} hits", ids.len());
@@ -222,6 +230,10 @@ fn scale(dir: &str) {
         }
     }
     times.sort();
+    slowest.sort();
+    for (t, q) in slowest.iter().rev().take(8) {
+        println!("  slow: {:.1} ms {q}", t.as_secs_f64() * 1e3);
+    }
     println!(
         "  search over {n}: {} searches, p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms (mean {} hits)",
         times.len(),
@@ -232,11 +244,44 @@ fn scale(dir: &str) {
     );
 }
 
+/// Plan and time one SQL statement (development aid).
+fn sql(dir: &str, statement: &str, params: &[String]) {
+    let ro = Store::open_in_dir(std::path::Path::new(dir)).expect("store");
+    if statement.starts_with("CREATE") || statement.starts_with("DROP") {
+        let t = Instant::now();
+        ro.connection().execute_batch(statement).expect("statement");
+        println!("  done in {:.1} s", t.elapsed().as_secs_f64());
+        return;
+    }
+    let c = ro.connection();
+    let mut st = c
+        .prepare(&format!("EXPLAIN QUERY PLAN {statement}"))
+        .expect("plan");
+    let rows = st
+        .query_map(rusqlite::params_from_iter(params), |r| {
+            r.get::<_, String>(3)
+        })
+        .expect("plan");
+    for r in rows.flatten() {
+        println!("  plan: {r}");
+    }
+    for _ in 0..3 {
+        let t = Instant::now();
+        let mut st = c.prepare(statement).expect("prepare");
+        let n = st
+            .query_map(rusqlite::params_from_iter(params), |_| Ok(()))
+            .expect("query")
+            .count();
+        println!("  {n} rows in {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ingest") => ingest(args.get(1).and_then(|v| v.parse().ok()).unwrap_or(20_000)),
         Some("scale") if args.len() > 1 => scale(&args[1]),
+        Some("sql") if args.len() > 3 => sql(&args[1], &args[2], &args[3..]),
         _ => {
             eprintln!("usage: bench_topics ingest [N] | bench_topics scale DIR");
             std::process::exit(2);

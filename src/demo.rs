@@ -54,6 +54,16 @@ impl Demo {
                 .add_feed(&server.url(path), Some(title), Some(folder))
                 .map_err(std::io::Error::other)?;
         }
+        // Two followed topics, one of them across both languages.
+        let mut store = store;
+        for (name, query) in [
+            ("Cricket", "cricket OR کرکٹ"),
+            ("Iran & Russia", "(Iran OR ایران) (Russia OR روس)"),
+        ] {
+            store
+                .add_topic(&crate::topics::TopicSpec::follow(name, query), 0)
+                .map_err(std::io::Error::other)?;
+        }
         Ok(Demo { server, data_dir })
     }
 
@@ -73,12 +83,27 @@ fn rfc2822_ago(secs: i64) -> String {
     (chrono::Utc::now() - chrono::Duration::seconds(secs)).to_rfc2822()
 }
 
+/// Fills a feed template: `{{ORIGIN}}`, and `{{AGO:N}}` as the date N
+/// minutes ago (so the demo's articles are always recent).
 fn feed(template: &str, origin: &str) -> String {
-    template
-        .replace("{{ORIGIN}}", origin)
-        .replace("{{DATE1}}", &rfc2822_ago(25 * 60))
-        .replace("{{DATE2}}", &rfc2822_ago(3 * 3600))
-        .replace("{{DATE3}}", &rfc2822_ago(50 * 60))
+    let mut out = String::with_capacity(template.len() + 512);
+    let mut rest = template.replace("{{ORIGIN}}", origin);
+    while let Some(start) = rest.find("{{AGO:") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 6..];
+        match after.find("}}") {
+            Some(end) => {
+                let minutes: i64 = after[..end].trim().parse().unwrap_or(0);
+                out.push_str(&rfc2822_ago(minutes * 60));
+                rest = after[end + 2..].to_string();
+            }
+            None => {
+                rest = after.to_string();
+            }
+        }
+    }
+    out.push_str(&rest);
+    out
 }
 
 fn route(req: &Request, origin: &str) -> Reply {

@@ -27,6 +27,19 @@ struct Cli {
     #[arg(long)]
     demo: bool,
 
+    /// Window start-up view (for screenshots): show this topic.
+    #[arg(long, value_name = "NAME")]
+    show_topic: Option<String>,
+    /// Window start-up view: open the first headline containing this text.
+    #[arg(long, value_name = "TEXT")]
+    open: Option<String>,
+    /// Window theme for this run.
+    #[arg(long, value_enum)]
+    theme: Option<Theme>,
+    /// Window start-up view: open a dialog.
+    #[arg(long, value_enum)]
+    dialog: Option<Dialog>,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -185,6 +198,21 @@ enum ExtractFormat {
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Theme {
+    Light,
+    Dark,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Dialog {
+    AddFeed,
+    Settings,
+    Opml,
+    Topic,
+    Help,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 enum Format {
     Text,
     Json,
@@ -324,6 +352,14 @@ fn extract(source: &str, base_url: Option<&str>, format: ExtractFormat) -> Resul
 /// `khabar` with no subcommand: the window (on the demo newsroom with `--demo`).
 #[cfg(feature = "ui")]
 fn open_window(cli: &Cli) -> Result<ExitCode> {
+    let scene = || khabar::ui::Scene {
+        topic: cli.show_topic.clone(),
+        open: cli.open.clone(),
+        dark: cli.theme.map(|t| t == Theme::Dark),
+        dialog: cli
+            .dialog
+            .and_then(|d| d.to_possible_value().map(|v| v.get_name().to_string())),
+    };
     if cli.demo {
         let demo = khabar::demo::Demo::start().context("cannot start the demo newsroom")?;
         eprintln!(
@@ -331,12 +367,13 @@ fn open_window(cli: &Cli) -> Result<ExitCode> {
             demo.origin(),
             demo.data_dir.display()
         );
-        khabar::ui::run(demo.data_dir.clone(), "Khabar demo")
+        khabar::ui::run(demo.data_dir.clone(), "Khabar demo", scene())
             .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
         return Ok(ExitCode::SUCCESS);
     }
     let dir = store::data_dir(cli.data_dir.as_deref())?;
-    khabar::ui::run(dir, "Khabar").map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+    khabar::ui::run(dir, "Khabar", scene())
+        .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -130,8 +130,11 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE items ADD COLUMN lang TEXT;
     ALTER TABLE items ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
     DROP INDEX items_by_published;
-    CREATE INDEX items_visible ON items (published DESC, id DESC) WHERE hidden = 0;
-    CREATE INDEX items_by_lang ON items (lang);
+    -- Lists scan this in time order without touching the (large) rows;
+    -- searches and topic views look hits up in items_meta, likewise.
+    CREATE INDEX items_visible ON items (published DESC, id DESC, read, starred, feed_id, lang)
+        WHERE hidden = 0;
+    CREATE INDEX items_meta ON items (id, published, hidden, read, starred, feed_id, lang);
     DROP TABLE items_fts;
     CREATE VIRTUAL TABLE items_fts USING fts5(
         title, body,

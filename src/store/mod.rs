@@ -498,13 +498,52 @@ impl Store {
     /// newest first: the window keeps these and loads rows as they scroll
     /// into view.
     pub fn headline_ids(&self, filter: &HeadlineFilter) -> Result<Vec<ItemId>, StoreError> {
+        Ok(self.search_ids(filter)?.0)
+    }
+
+    /// Like [`Store::headline_ids`], with the number of matches. A search
+    /// in a broad view (all, unread, today) matching more than
+    /// [`DENSE_SEARCH`] stored articles lists only the newest
+    /// [`SEARCH_CAP`] of them, found by walking the time-ordered index;
+    /// otherwise the matches are looked up and sorted. Either way a search over a million articles stays within tens
+    /// of milliseconds (see `examples/bench_topics.rs`).
+    pub fn search_ids(&self, filter: &HeadlineFilter) -> Result<(Vec<ItemId>, i64), StoreError> {
         let (where_sql, args) = filter_sql(filter)?;
+        let matches = match filter.search.as_deref().filter(|q| !q.trim().is_empty()) {
+            Some(q) => Some(self.conn.query_row(
+                "SELECT count(*) FROM items_fts WHERE items_fts MATCH ?1",
+                [crate::topics::query::parse(q)?.to_fts()],
+                |r| r.get::<_, i64>(0),
+            )?),
+            None => None,
+        };
+        // Walking the time-ordered index pays only when the view is broad
+        // (all, unread, today): a narrow view (an outlet, a folder, a
+        // language, starred) would walk far to fill the cap.
+        let narrow = filter.feed.is_some()
+            || filter.folder.is_some()
+            || filter.lang.is_some()
+            || filter.starred_only
+            || filter.topic.is_some();
+        let dense = matches.is_some_and(|n| n > DENSE_SEARCH && !narrow);
+        let (index, limit) = match matches {
+            Some(_) if dense => ("items_visible", format!(" LIMIT {SEARCH_CAP}")),
+            Some(_) => ("items_meta", String::new()),
+            None if filter.topic.is_some() => ("items_meta", String::new()),
+            None => ("items_visible", String::new()),
+        };
         let sql = format!(
-            "SELECT i.id FROM items i JOIN feeds f ON f.id = i.feed_id{where_sql} ORDER BY i.published DESC, i.id DESC"
+            "SELECT i.id FROM items i INDEXED BY {index} JOIN feeds f ON f.id = i.feed_id{where_sql}
+             ORDER BY i.published DESC, i.id DESC{limit}"
         );
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let ids: Vec<ItemId> = rows.collect::<Result<_, _>>()?;
+        let total = match matches {
+            Some(n) if dense => n,
+            _ => ids.len() as i64,
+        };
+        Ok((ids, total))
     }
 
     /// The headline rows for `ids` (in no particular order).
@@ -551,6 +590,12 @@ fn headline_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Headline> {
         starred: r.get(7)?,
     })
 }
+
+/// A search matching more stored articles than this lists only the newest
+/// [`SEARCH_CAP`].
+pub const DENSE_SEARCH: i64 = 30_000;
+/// How many matches a dense search lists.
+pub const SEARCH_CAP: usize = 5_000;
 
 /// The WHERE clause (with a leading space) and its arguments for `filter`;
 /// an error when the search does not parse. Hidden (muted) items are never

@@ -41,6 +41,20 @@ pub enum Source {
     Topic(i64),
 }
 
+/// A view to open at start-up (screenshots, demos): applied once the data
+/// it names has loaded.
+#[derive(Debug, Clone, Default)]
+pub struct Scene {
+    /// Show this topic's articles (by name).
+    pub topic: Option<String>,
+    /// Open the first headline whose title contains this.
+    pub open: Option<String>,
+    /// Force the dark (true) or light (false) theme.
+    pub dark: Option<bool>,
+    /// Open a dialog: `add-feed`, `settings`, `opml`, `topic`, `help`.
+    pub dialog: Option<String>,
+}
+
 /// Preferences that persist between runs.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
@@ -106,6 +120,7 @@ pub struct ViewData {
     unread: HashMap<FeedId, i64>,
     counts: (i64, i64, i64, i64),
     ids: Vec<ItemId>,
+    matches: i64,
     topics: Vec<crate::topics::Topic>,
     suggestions: Vec<crate::topics::suggest::Suggestion>,
     error: Option<String>,
@@ -120,7 +135,7 @@ fn view_data(store: &Store, filter: &HeadlineFilter, today: i64, generation: u64
         v.feeds = store.feeds()?;
         v.unread = store.unread_by_feed()?;
         v.counts = store.counts(today)?;
-        v.ids = store.headline_ids(filter)?;
+        (v.ids, v.matches) = store.search_ids(filter)?;
         v.topics = store.topics()?;
         v.suggestions = store.suggested_topics(model::now(), 8)?;
         Ok(())
@@ -211,6 +226,8 @@ pub struct KhabarApp {
     counts: (i64, i64, i64, i64),
     /// Ids of the current source's headlines, newest first.
     ids: Vec<ItemId>,
+    /// Matches of the search (more than `ids` when only the newest are listed).
+    matches: i64,
     /// Loaded headline rows (only those that have been on screen).
     rows: HashMap<ItemId, Headline>,
     /// Where to open a second read-only connection for the id list.
@@ -254,6 +271,8 @@ pub struct KhabarApp {
     pub highlight: Vec<String>,
     /// Why the search box's query cannot be used.
     pub search_error: Option<crate::topics::QueryError>,
+    /// A start-up view still waiting for its data.
+    pub scene: Option<Scene>,
 }
 
 impl KhabarApp {
@@ -267,6 +286,7 @@ impl KhabarApp {
             unread: HashMap::new(),
             counts: (0, 0, 0, 0),
             ids: Vec::new(),
+            matches: 0,
             rows: HashMap::new(),
             db_path: None,
             sync_queries: true,
@@ -294,6 +314,7 @@ impl KhabarApp {
             topic_draft: None,
             highlight: Vec::new(),
             search_error: None,
+            scene: None,
         };
         // The first frame runs the view queries (see `ui`), so that the
         // window shows before a large list has loaded.
@@ -396,6 +417,7 @@ impl KhabarApp {
         self.unread = v.unread;
         self.counts = v.counts;
         self.ids = v.ids;
+        self.matches = v.matches;
         let topics_changed = self.topics != v.topics;
         self.topics = v.topics;
         self.suggestions = v.suggestions;
@@ -415,6 +437,61 @@ impl KhabarApp {
         }
         if let Some(e) = v.error {
             self.message = Some((e, true));
+        }
+        self.apply_scene();
+    }
+
+    /// Applies what of the start-up scene the loaded data allows.
+    fn apply_scene(&mut self) {
+        let Some(mut scene) = self.scene.take() else {
+            return;
+        };
+        if let Some(dialog) = scene.dialog.take() {
+            match dialog.as_str() {
+                "add-feed" => {
+                    self.add_open = true;
+                    self.add_url = "https://www.dawn.com/".into();
+                }
+                "settings" => self.settings_open = true,
+                "opml" => self.opml_open = true,
+                "help" => self.show_help = true,
+                "topic" => {
+                    self.topic_draft = Some(topics::TopicDraft::new("\"Imran Khan\" OR PTI"));
+                }
+                _ => {}
+            }
+        }
+        if let Some(name) = scene.topic.clone() {
+            match self.topics.iter().find(|t| t.spec.name == name) {
+                Some(t) => {
+                    scene.topic = None;
+                    let id = t.id.0;
+                    self.set_source(Source::Topic(id));
+                    // The view is being re-queried: open the article after.
+                    self.scene = Some(scene);
+                    return;
+                }
+                None => {
+                    self.scene = Some(scene);
+                    return;
+                }
+            }
+        }
+        if let Some(text) = scene.open.clone() {
+            let found = (0..self.ids.len()).find(|&i| {
+                self.headline(i)
+                    .is_some_and(|h| h.title.contains(text.as_str()))
+            });
+            match found {
+                Some(i) => {
+                    scene.open = None;
+                    self.select_index(i);
+                }
+                None => {
+                    self.scene = Some(scene);
+                    return;
+                }
+            }
         }
     }
 
@@ -872,6 +949,16 @@ impl KhabarApp {
             }
             self.scroll_to_selected = false;
         }
+        if self.matches > self.ids.len() as i64 {
+            ui.label(
+                RichText::new(format!(
+                    "The newest {} of {} matches",
+                    self.ids.len(),
+                    self.matches
+                ))
+                .weak(),
+            );
+        }
         let count = self.ids.len();
         let ids = &self.ids;
         let rows = &mut self.rows;
@@ -1264,7 +1351,7 @@ pub fn relative(now: i64, t: i64) -> String {
 
 /// Opens the window on the store in `data_dir`. `app_name` keys the saved
 /// window state (the demo keeps its own).
-pub fn run(data_dir: PathBuf, app_name: &str) -> eframe::Result<()> {
+pub fn run(data_dir: PathBuf, app_name: &str, scene: Scene) -> eframe::Result<()> {
     // Create and migrate the database before anyone reads it.
     let db = data_dir.join(crate::store::DB_FILE);
     let first_run = !db.exists();
@@ -1295,7 +1382,7 @@ pub fn run(data_dir: PathBuf, app_name: &str) -> eframe::Result<()> {
                 .storage
                 .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
                 .unwrap_or_default();
-            match prefs.dark {
+            match scene.dark.or(prefs.dark) {
                 Some(true) => cc.egui_ctx.set_theme(egui::Theme::Dark),
                 Some(false) => cc.egui_ctx.set_theme(egui::Theme::Light),
                 None => cc.egui_ctx.set_theme(egui::ThemePreference::System),
@@ -1314,6 +1401,9 @@ pub fn run(data_dir: PathBuf, app_name: &str) -> eframe::Result<()> {
             .ok();
             let store = Store::open_read_only(&db).ok();
             let mut app = KhabarApp::new(store, service, prefs);
+            if scene.topic.is_some() || scene.open.is_some() || scene.dialog.is_some() {
+                app.scene = Some(scene);
+            }
             app.images_dir = Some(data_dir.join("images"));
             app.db_path = Some(db.clone());
             app.sync_queries = false;

@@ -65,7 +65,7 @@ pub fn paragraph(
     hl: &[String],
 ) -> Option<String> {
     let hl_bg = highlight_color(ui);
-    let text_color = ui.visuals().text_color();
+    let text_color = body_color(ui);
     let strong_color = ui.visuals().strong_text_color();
     let link_color = ui.visuals().hyperlink_color;
     let mut job = LayoutJob::default();
@@ -264,6 +264,16 @@ pub fn muted(ui: &mut Ui, text: impl Into<String>, size: f32) {
             .size(size)
             .color(ui.visuals().weak_text_color()),
     );
+}
+
+/// Reading text: darker (lighter) than egui's default label grey, for
+/// contrast over long paragraphs.
+pub fn body_color(ui: &Ui) -> Color32 {
+    if ui.visuals().dark_mode {
+        Color32::from_gray(218)
+    } else {
+        Color32::from_gray(28)
+    }
 }
 
 /// Colour for error badges.

@@ -38,7 +38,7 @@ impl TopicDraft {
     /// A new topic, prefilled with `query` (and the name from it).
     pub fn new(query: &str) -> TopicDraft {
         TopicDraft {
-            name: query.trim().trim_matches('"').to_string(),
+            name: query.replace('"', "").trim().to_string(),
             query: query.to_string(),
             notify: true,
             ..Default::default()
@@ -300,6 +300,7 @@ impl KhabarApp {
         egui::Window::new(title)
             .collapsible(false)
             .resizable(false)
+            .min_width(480.0)
             .anchor(egui::Align2::CENTER_TOP, [0.0, 100.0])
             .open(&mut open)
             .show(ctx, |ui| {
