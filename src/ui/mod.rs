@@ -462,20 +462,14 @@ impl KhabarApp {
             }
         }
         if let Some(name) = scene.topic.clone() {
-            match self.topics.iter().find(|t| t.spec.name == name) {
-                Some(t) => {
-                    scene.topic = None;
-                    let id = t.id.0;
-                    self.set_source(Source::Topic(id));
-                    // The view is being re-queried: open the article after.
-                    self.scene = Some(scene);
-                    return;
-                }
-                None => {
-                    self.scene = Some(scene);
-                    return;
-                }
+            if let Some(t) = self.topics.iter().find(|t| t.spec.name == name) {
+                scene.topic = None;
+                let id = t.id.0;
+                self.set_source(Source::Topic(id));
             }
+            // Wait for the topic (or its view) to load, then go on.
+            self.scene = Some(scene);
+            return;
         }
         if let Some(text) = scene.open.clone() {
             let found = (0..self.ids.len()).find(|&i| {
@@ -483,14 +477,8 @@ impl KhabarApp {
                     .is_some_and(|h| h.title.contains(text.as_str()))
             });
             match found {
-                Some(i) => {
-                    scene.open = None;
-                    self.select_index(i);
-                }
-                None => {
-                    self.scene = Some(scene);
-                    return;
-                }
+                Some(i) => self.select_index(i),
+                None => self.scene = Some(scene),
             }
         }
     }
