@@ -281,7 +281,7 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("ingest") => ingest(args.get(1).and_then(|v| v.parse().ok()).unwrap_or(20_000)),
         Some("scale") if args.len() > 1 => scale(&args[1]),
-        Some("sql") if args.len() > 3 => sql(&args[1], &args[2], &args[3..]),
+        Some("sql") if args.len() > 2 => sql(&args[1], &args[2], &args[3..]),
         _ => {
             eprintln!("usage: bench_topics ingest [N] | bench_topics scale DIR");
             std::process::exit(2);
