@@ -61,8 +61,13 @@ impl TopicDraft {
     /// The spec as typed.
     pub fn spec(&self) -> TopicSpec {
         let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        // No name typed: the query names the topic.
+        let name = match self.name.trim() {
+            "" => self.query.replace('"', "").trim().to_string(),
+            n => n.to_string(),
+        };
         TopicSpec {
-            name: self.name.trim().to_string(),
+            name,
             query: self.query.clone(),
             feed: None,
             folder: opt(&self.folder),
