@@ -223,30 +223,29 @@ fn following_a_topic_in_the_window() {
     h.get_by_label("Cricket");
 }
 
-#[test]
-fn a_bad_search_is_explained_not_applied() {
-    let (_d, app) = app();
+/// The fixture app with `text` typed into the search box (after "/").
+fn searched(text: &str) -> (tempfile::TempDir, Harness<'static, KhabarApp>) {
+    let (d, app) = app();
     let mut h = harness(app);
     h.run();
     h.key_press(Key::Slash);
     h.run();
     h.get_by_role(egui::accesskit::Role::TextInput)
-        .type_text("\"cricket final");
+        .type_text(text);
     h.run();
+    (d, h)
+}
+
+#[test]
+fn a_bad_search_is_explained_not_applied() {
+    let (_d, h) = searched("\"cricket final");
     assert_eq!(h.state().headline_count(), 3, "not applied");
     h.get_by_label("this quote is never closed");
 }
 
 #[test]
 fn search_filters_the_headlines() {
-    let (_d, app) = app();
-    let mut h = harness(app);
-    h.run();
-    h.key_press(Key::Slash);
-    h.run();
-    h.get_by_role(egui::accesskit::Role::TextInput)
-        .type_text("cricket");
-    h.run();
+    let (_d, mut h) = searched("cricket");
     assert_eq!(h.state().search, "cricket");
     assert_eq!(h.state().headline_count(), 1);
     assert_eq!(

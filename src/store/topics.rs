@@ -271,14 +271,20 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("topic \"{}\"", name.trim())))
     }
 
+    /// Refuses a name another topic (not `except`) has.
+    fn name_free(&self, name: &str, except: Option<TopicId>) -> Result<(), StoreError> {
+        match self.topic_by_name(name) {
+            Ok(other) if Some(other.id) != except => {
+                Err(TopicError::Name(format!("a topic named \"{}\" exists", name.trim())).into())
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Creates a topic and fills it from the articles already stored.
     pub fn add_topic(&mut self, spec: &TopicSpec, now: Timestamp) -> Result<TopicId, StoreError> {
         spec.compile()?;
-        if self.topic_by_name(&spec.name).is_ok() {
-            return Err(
-                TopicError::Name(format!("a topic named \"{}\" exists", spec.name.trim())).into(),
-            );
-        }
+        self.name_free(&spec.name, None)?;
         self.conn.execute(
             "INSERT INTO topics (name, query, feed_id, folder, lang, action, notify, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -302,13 +308,7 @@ impl Store {
     pub fn update_topic(&mut self, id: TopicId, spec: &TopicSpec) -> Result<(), StoreError> {
         spec.compile()?;
         let old = self.topic(id)?;
-        if let Ok(other) = self.topic_by_name(&spec.name)
-            && other.id != id
-        {
-            return Err(
-                TopicError::Name(format!("a topic named \"{}\" exists", spec.name.trim())).into(),
-            );
-        }
+        self.name_free(&spec.name, Some(id))?;
         self.conn.execute(
             "UPDATE topics SET name = ?2, query = ?3, feed_id = ?4, folder = ?5, lang = ?6,
                  action = ?7, notify = ?8 WHERE id = ?1",
