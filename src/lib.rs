@@ -11,6 +11,7 @@
 //! | [`fetch`] | the HTTP client, caps, per-host limits, charset, address guard |
 //! | [`parse`] | bytes -> parsed feed (feed-rs, contained) |
 //! | [`schedule`] | when a feed is next due (pure) |
+//! | [`bidi`] | right-to-left and mixed paragraphs: lines broken logically, shown visually (UAX #9) |
 //! | [`lang`] | an article's language: declared, else detected |
 //! | [`topics`] | followed topics: query language, tokenizer, suggestions |
 //! | [`store`] | SQLite: schema, migrations, reads and writes |
@@ -33,6 +34,7 @@
 #![warn(missing_docs)]
 
 pub mod articles;
+pub mod bidi;
 pub mod dates;
 pub mod demo;
 pub mod discover;
