@@ -118,7 +118,11 @@ pub fn layout(
         let word = pos..pos + word_len;
         let w = measure_range(text, word.clone(), &info, styles, measure);
         let space_w = if space_len > 0 {
-            measure(&text[word.end..word.end + space_len], style_at(word.end), rtl)
+            measure(
+                &text[word.end..word.end + space_len],
+                style_at(word.end),
+                rtl,
+            )
         } else {
             0.0
         };
@@ -231,7 +235,11 @@ fn measure_range(
             || style_at(next) != style_at(start);
         if boundary {
             let end = next.min(range.end);
-            total += measure(&text[start..end], style_at(start), info.levels[start].is_rtl());
+            total += measure(
+                &text[start..end],
+                style_at(start),
+                info.levels[start].is_rtl(),
+            );
             start = end;
         }
         i = next;
@@ -266,7 +274,10 @@ mod tests {
 
     fn lines(text: &str, width: f32) -> (bool, Vec<String>) {
         let p = layout(text, &[(0..text.len(), 0)], width, &mut unit);
-        (p.rtl, p.lines.iter().map(|l| visual_string(text, l)).collect())
+        (
+            p.rtl,
+            p.lines.iter().map(|l| visual_string(text, l)).collect(),
+        )
     }
 
     // Cases in the manner of BidiCharacterTest.txt: input (logical),

@@ -7,6 +7,7 @@
 //! the user changed the view, never per frame, and the headline list is
 //! virtualised with `show_rows`.
 
+pub mod bidi;
 pub mod reader;
 pub mod topics;
 
@@ -986,13 +987,31 @@ impl KhabarApp {
                 reader::append_highlighted(&mut title, &h.title, fmt.clone(), hl, hl_bg);
                 title.append(star, 0.0, fmt);
                 let meta = format!("{} · {}", h.feed, relative(now, h.published_ts));
+                // Right-to-left text is painted by `bidi` over an invisible
+                // copy (which keeps the button's size and accessible label).
+                let rtl_title = bidi::needs_bidi(&h.title);
+                let rtl_meta = bidi::needs_bidi(&h.feed);
+                let painted = rtl_title.then(|| title.clone());
+                if rtl_title {
+                    for sec in &mut title.sections {
+                        sec.format.color = egui::Color32::TRANSPARENT;
+                        sec.format.background = egui::Color32::TRANSPARENT;
+                    }
+                }
+                let meta_text = if rtl_meta {
+                    RichText::new(&meta).color(egui::Color32::TRANSPARENT)
+                } else {
+                    RichText::new(&meta).weak()
+                };
                 let resp = ui
                     .add_sized(
                         [ui.available_width(), row_h],
-                        egui::Button::selectable(selected == Some(i), title)
-                            .right_text(RichText::new(meta).weak()),
+                        egui::Button::selectable(selected == Some(i), title).right_text(meta_text),
                     )
                     .on_hover_text(&h.title);
+                if rtl_title || rtl_meta {
+                    bidi_row(ui, resp.rect, painted, rtl_meta.then_some((&h.feed, &meta)));
+                }
                 if resp.clicked() {
                     clicked = Some(i);
                 }
@@ -1027,19 +1046,11 @@ impl KhabarApp {
                         } else {
                             title
                         };
-                        let mut job = egui::text::LayoutJob::default();
-                        job.wrap.max_width = ui.available_width();
-                        reader::append_highlighted(
-                            &mut job,
-                            title,
-                            egui::TextFormat::simple(
-                                egui::FontId::proportional(size * 1.6),
-                                ui.visuals().strong_text_color(),
-                            ),
-                            &self.highlight,
-                            reader::highlight_color(ui),
+                        let fmt = egui::TextFormat::simple(
+                            egui::FontId::proportional(size * 1.6),
+                            ui.visuals().strong_text_color(),
                         );
-                        ui.label(job);
+                        reader::text_block(ui, title, fmt, &self.highlight);
                         let mut meta = vec![open.item.feed.clone()];
                         if let Some(a) = doc
                             .and_then(|d| d.meta.byline.clone())
@@ -1307,9 +1318,12 @@ impl eframe::App for KhabarApp {
     }
 }
 
-/// Adds the Arabic-script faces (OFL, in `assets/fonts`) after egui's own,
-/// so Urdu and Arabic text has glyphs. Right-to-left ordering is not done
-/// yet (egui has no bidi); see the Urdu issue.
+/// Installs the Arabic-script faces (OFL, in `assets/fonts`):
+/// - Noto Naskh Arabic after egui's own faces in every family, so a stray
+///   Arabic letter anywhere has a glyph;
+/// - a family [`bidi::URDU`] with Noto Nastaliq Urdu first and one
+///   [`bidi::ARABIC`] with Noto Naskh Arabic first, which [`bidi`] uses for
+///   right-to-left runs only (Latin text keeps the Latin face).
 pub fn install_fonts(ctx: &egui::Context) {
     let mut defs = egui::FontDefinitions::default();
     defs.font_data.insert(
@@ -1318,13 +1332,98 @@ pub fn install_fonts(ctx: &egui::Context) {
             "../../assets/fonts/NotoNaskhArabic-Regular.ttf"
         ))),
     );
+    defs.font_data.insert(
+        "nastaliq".into(),
+        std::sync::Arc::new(egui::FontData::from_static(include_bytes!(
+            "../../assets/fonts/NotoNastaliqUrdu-Regular.ttf"
+        ))),
+    );
+    let latin = defs
+        .families
+        .get(&egui::FontFamily::Proportional)
+        .cloned()
+        .unwrap_or_default();
     for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
         defs.families
             .entry(family)
             .or_default()
             .push("naskh".into());
     }
+    let with_first = |first: &str| {
+        let mut v = vec![first.to_string(), "naskh".to_string()];
+        v.extend(latin.iter().cloned());
+        v.dedup();
+        v
+    };
+    defs.families.insert(
+        egui::FontFamily::Name(bidi::URDU.into()),
+        with_first("nastaliq"),
+    );
+    defs.families.insert(
+        egui::FontFamily::Name(bidi::ARABIC.into()),
+        with_first("naskh"),
+    );
     ctx.set_fonts(defs);
+}
+
+/// Paints a headline row's right-to-left parts over the button at `rect`:
+/// the title (`job`, up to two lines) and the outlet of the meta text.
+fn bidi_row(
+    ui: &egui::Ui,
+    rect: egui::Rect,
+    job: Option<egui::text::LayoutJob>,
+    meta: Option<(&String, &String)>,
+) {
+    let pad = ui.spacing().button_padding;
+    let weak = ui.visuals().weak_text_color();
+    let font = egui::TextStyle::Button.resolve(ui.style());
+    let meta_full = meta.map(|(_, m)| m.clone()).unwrap_or_default();
+    // Width the meta text takes on the right (as the button laid it out).
+    let meta_w = ui
+        .painter()
+        .layout_no_wrap(meta_full.clone(), font.clone(), weak)
+        .size()
+        .x;
+    if let Some((feed, full)) = meta {
+        let time = full.strip_prefix(feed.as_str()).unwrap_or("").to_string();
+        let time_g = ui.painter().layout_no_wrap(time, font.clone(), weak);
+        let span = bidi::Span {
+            range: 0..feed.len(),
+            format: egui::TextFormat::simple(font.clone(), weak),
+            link: None,
+        };
+        let face = bidi::rtl_family(feed, None);
+        let laid = bidi::lay_out(ui, feed, &[span], f32::INFINITY, &face, 0.0, 1);
+        let right = rect.right() - pad.x;
+        let name_left = right - time_g.size().x - laid.size.x;
+        let y = rect.center().y - laid.size.y / 2.0;
+        bidi::paint(ui, &laid, egui::pos2(name_left, y), laid.size.x, weak);
+        ui.painter().galley(
+            egui::pos2(
+                right - time_g.size().x,
+                rect.center().y - time_g.size().y / 2.0,
+            ),
+            time_g,
+            weak,
+        );
+    }
+    if let Some(job) = job {
+        let width = (rect.width() - 2.0 * pad.x - meta_w - 8.0).max(40.0);
+        let text = job.text.clone();
+        let spans: Vec<bidi::Span> = job
+            .sections
+            .iter()
+            .map(|sec| bidi::Span {
+                range: sec.byte_range.start.0..sec.byte_range.end.0,
+                format: sec.format.clone(),
+                link: None,
+            })
+            .collect();
+        let face = bidi::rtl_family(&text, None);
+        let laid = bidi::lay_out(ui, &text, &spans, width, &face, 0.0, 2);
+        let y = rect.center().y - laid.size.y / 2.0;
+        bidi::paint(ui, &laid, egui::pos2(rect.left() + pad.x, y), width, weak);
+    }
 }
 
 /// "5m", "3h", "2d".

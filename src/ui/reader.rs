@@ -55,6 +55,30 @@ pub fn append_highlighted(
     }
 }
 
+/// One block of text in one format (a headline, a heading), highlighted,
+/// laid out right to left when it needs it.
+pub fn text_block(ui: &mut Ui, text: &str, fmt: TextFormat, hl: &[String]) {
+    let mut job = LayoutJob::default();
+    job.wrap.max_width = ui.available_width();
+    let line = fmt.font_id.size * 1.3;
+    append_highlighted(&mut job, text, fmt, hl, highlight_color(ui));
+    if super::bidi::needs_bidi(text) {
+        let spans: Vec<super::bidi::Span> = job
+            .sections
+            .iter()
+            .map(|sec| super::bidi::Span {
+                range: sec.byte_range.start.0..sec.byte_range.end.0,
+                format: sec.format.clone(),
+                link: None,
+            })
+            .collect();
+        let face = super::bidi::rtl_family(text, None);
+        super::bidi::paragraph(ui, &job.text, &spans, &face, line);
+    } else {
+        ui.label(job);
+    }
+}
+
 /// Lays out runs as one paragraph, highlighting words in `hl`; returns the
 /// URL of a clicked link.
 pub fn paragraph(
@@ -99,6 +123,22 @@ pub fn paragraph(
             Inline::Break => "\n",
         };
         append_highlighted(&mut job, text, fmt, hl, hl_bg);
+    }
+    if super::bidi::needs_bidi(&job.text) {
+        let spans: Vec<super::bidi::Span> = job
+            .sections
+            .iter()
+            .map(|sec| super::bidi::Span {
+                range: sec.byte_range.start.0..sec.byte_range.end.0,
+                format: sec.format.clone(),
+                link: links
+                    .iter()
+                    .find(|(r, _)| r.contains(&sec.byte_range.start.0))
+                    .map(|(_, h)| h.clone()),
+            })
+            .collect();
+        let face = super::bidi::rtl_family(&job.text, None);
+        return super::bidi::paragraph(ui, &job.text, &spans, &face, size * 1.55);
     }
     let galley = ui.painter().layout_job(job);
     let resp = ui.add(
@@ -180,7 +220,9 @@ pub fn article_body(
                 let s = size * if *level <= 2 { 1.35 } else { 1.15 };
                 ui.add_space(size * 0.4);
                 let text = crate::extract::document::inline_text(inlines);
-                ui.label(RichText::new(text).size(s).strong());
+                let fmt =
+                    TextFormat::simple(FontId::proportional(s), ui.visuals().strong_text_color());
+                text_block(ui, &text, fmt, hl);
                 None
             }
             Block::Quote { inlines } => {
