@@ -109,9 +109,7 @@ pub fn layout(
             line_width = 0.0;
             continue;
         }
-        let word_len = rest
-            .find(|c: char| c == ' ' || c == '\n' || c == '\t')
-            .unwrap_or(rest.len());
+        let word_len = rest.find([' ', '\n', '\t']).unwrap_or(rest.len());
         let space_len = rest[word_len..]
             .find(|c: char| c != ' ' && c != '\t')
             .unwrap_or(rest.len() - word_len);

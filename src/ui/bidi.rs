@@ -129,6 +129,9 @@ fn mirrored(s: &str) -> String {
         .collect()
 }
 
+/// A measured piece: its width and its galleys with their x offsets.
+type Measured = (f32, Vec<(f32, Arc<Galley>)>);
+
 struct Placed {
     x: f32,
     baseline: f32,
@@ -166,7 +169,7 @@ pub fn lay_out(
 ) -> Laid {
     let painter = ui.painter();
     // (text, span, rtl) -> placed galleys (x offset inside the piece) and width.
-    let mut cache: HashMap<(String, usize, bool), (f32, Vec<(f32, Arc<Galley>)>)> = HashMap::new();
+    let mut cache: HashMap<(String, usize, bool), Measured> = HashMap::new();
     let mut measure = |s: &str, span: usize, rtl: bool| -> f32 {
         let key = (s.to_string(), span, rtl);
         if let Some((w, _)) = cache.get(&key) {
