@@ -175,6 +175,29 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER topic_hits_item_gone BEFORE DELETE ON items BEGIN
         DELETE FROM topic_hits WHERE item_id = old.id;
     END;
+    -- Articles and unread articles per language, for the sidebar.
+    CREATE TABLE lang_stats (
+        lang   TEXT PRIMARY KEY,
+        total  INTEGER NOT NULL DEFAULT 0,
+        unread INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TRIGGER lang_stats_set AFTER UPDATE OF lang ON items
+        WHEN coalesce(old.lang, '') <> coalesce(new.lang, '') BEGIN
+        UPDATE lang_stats SET total = total - 1, unread = unread - (old.read = 0)
+            WHERE lang = old.lang;
+        INSERT OR IGNORE INTO lang_stats (lang) SELECT new.lang WHERE new.lang IS NOT NULL;
+        UPDATE lang_stats SET total = total + 1, unread = unread + (new.read = 0)
+            WHERE lang = new.lang;
+    END;
+    CREATE TRIGGER lang_stats_out AFTER DELETE ON items WHEN old.lang IS NOT NULL BEGIN
+        UPDATE lang_stats SET total = total - 1, unread = unread - (old.read = 0)
+            WHERE lang = old.lang;
+    END;
+    CREATE TRIGGER lang_stats_read AFTER UPDATE OF read ON items
+        WHEN old.read <> new.read AND new.lang IS NOT NULL BEGIN
+        UPDATE lang_stats SET unread = unread + (new.read = 0) - (old.read = 0)
+            WHERE lang = new.lang;
+    END;
     CREATE TRIGGER topic_hits_item_read AFTER UPDATE OF read ON items WHEN old.read <> new.read BEGIN
         UPDATE topics SET unread = unread + (new.read = 0) - (old.read = 0)
         WHERE id IN (SELECT topic_id FROM topic_hits WHERE item_id = new.id);

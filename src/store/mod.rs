@@ -695,6 +695,16 @@ impl Store {
         Ok((all, unread, starred, today))
     }
 
+    /// Languages of the stored articles: (code, articles, unread), most
+    /// articles first. Kept by triggers (migration 4).
+    pub fn languages(&self) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT lang, total, unread FROM lang_stats WHERE total > 0 ORDER BY total DESC, lang",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Number of items stored.
     pub fn item_count(&self) -> Result<i64, StoreError> {
         Ok(self
@@ -938,6 +948,52 @@ mod tests {
             )
             .unwrap();
         assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn language_counts_stay_right_as_articles_are_read_and_deleted() {
+        let mut s = Store::open_in_memory().unwrap();
+        let en = s.add_feed("http://example.test/en", None, None).unwrap();
+        let ur = s.add_feed("http://example.test/ur", None, None).unwrap();
+        let feed = |lang: Option<&str>, items| IncomingFeed {
+            language: lang.map(String::from),
+            items,
+            ..Default::default()
+        };
+        s.apply_feed(
+            en,
+            &feed(
+                Some("en-GB"),
+                vec![item("a", "Budget", Some(1)), item("b", "Rain", Some(2))],
+            ),
+            &record(10),
+        )
+        .unwrap();
+        // No declared language: detected from the text.
+        let urdu = IncomingItem {
+            summary: Some(
+                "<p>وزیر اعظم نے کہا کہ حکومت عوام کی خدمت کے لیے ہر ممکن اقدامات کر رہی ہے</p>"
+                    .into(),
+            ),
+            ..item("c", "حکومت کا اعلان", Some(3))
+        };
+        s.apply_feed(ur, &feed(None, vec![urdu]), &record(10))
+            .unwrap();
+        assert_eq!(
+            s.languages().unwrap(),
+            [("en".to_string(), 2, 2), ("ur".to_string(), 1, 1)]
+        );
+        let ids = s
+            .headline_ids(&HeadlineFilter {
+                lang: Some("en".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(ids.len(), 2);
+        s.set_read(ids[0], true).unwrap();
+        assert_eq!(s.languages().unwrap()[0], ("en".to_string(), 2, 1));
+        s.remove_feed(ur).unwrap();
+        assert_eq!(s.languages().unwrap(), [("en".to_string(), 2, 1)]);
     }
 
     #[test]

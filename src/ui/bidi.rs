@@ -297,6 +297,67 @@ pub fn paint(
     links
 }
 
+/// A one-line selectable label whose `name` may be right to left,
+/// followed by a left-to-right `suffix` (a count). The accessible label is
+/// `name` + `suffix`, in logical order.
+pub fn selectable(
+    ui: &mut Ui,
+    selected: bool,
+    name: &str,
+    suffix: &str,
+    strong: bool,
+) -> egui::Response {
+    let full = format!("{name}{suffix}");
+    if !needs_bidi(name) {
+        let text = egui::RichText::new(full);
+        return ui.selectable_label(selected, if strong { text.strong() } else { text });
+    }
+    // An invisible copy keeps the size, the hover and the accessible label.
+    let resp = ui.selectable_label(
+        selected,
+        egui::RichText::new(&full).color(Color32::TRANSPARENT),
+    );
+    let visuals = ui.style().interact_selectable(&resp, selected);
+    let color = if strong {
+        ui.visuals().strong_text_color()
+    } else {
+        visuals.text_color()
+    };
+    let font = egui::TextStyle::Button.resolve(ui.style());
+    let span = Span {
+        range: 0..name.len(),
+        format: TextFormat::simple(font.clone(), color),
+        link: None,
+    };
+    let laid = lay_out(
+        ui,
+        name,
+        &[span],
+        f32::INFINITY,
+        &rtl_family(name, None),
+        0.0,
+        1,
+    );
+    let pad = ui.spacing().button_padding;
+    let y = resp.rect.center().y - laid.size.y / 2.0;
+    paint(
+        ui,
+        &laid,
+        Pos2::new(resp.rect.left() + pad.x, y),
+        laid.size.x,
+        color,
+    );
+    if !suffix.is_empty() {
+        let g = ui.painter().layout_no_wrap(suffix.to_string(), font, color);
+        let pos = Pos2::new(
+            resp.rect.left() + pad.x + laid.size.x,
+            resp.rect.center().y - g.size().y / 2.0,
+        );
+        ui.painter().galley(pos, g, color);
+    }
+    resp
+}
+
 /// A paragraph as a widget: laid out, painted, clickable links, an
 /// accessible label and "Copy paragraph" with the logical text. Returns the
 /// URL of a clicked link.

@@ -40,6 +40,8 @@ pub enum Source {
     Folder(String),
     /// A followed topic's hits.
     Topic(i64),
+    /// Articles in one language (two-letter code).
+    Lang(String),
 }
 
 /// A view to open at start-up (screenshots, demos): applied once the data
@@ -124,6 +126,7 @@ pub struct ViewData {
     matches: i64,
     topics: Vec<crate::topics::Topic>,
     suggestions: Vec<crate::topics::suggest::Suggestion>,
+    langs: Vec<(String, i64, i64)>,
     error: Option<String>,
 }
 
@@ -138,6 +141,7 @@ fn view_data(store: &Store, filter: &HeadlineFilter, today: i64, generation: u64
         v.counts = store.counts(today)?;
         (v.ids, v.matches) = store.search_ids(filter)?;
         v.topics = store.topics()?;
+        v.langs = store.languages()?;
         v.suggestions = store.suggested_topics(model::now(), 8)?;
         Ok(())
     })();
@@ -265,6 +269,8 @@ pub struct KhabarApp {
     /// Topics, by name, with their counts.
     pub topics: Vec<crate::topics::Topic>,
     suggestions: Vec<crate::topics::suggest::Suggestion>,
+    /// Languages with (articles, unread).
+    langs: Vec<(String, i64, i64)>,
     /// The follow/edit topic dialog, when open.
     pub topic_draft: Option<topics::TopicDraft>,
     /// Normal forms of the words to highlight (sorted): the open topic's
@@ -312,6 +318,7 @@ impl KhabarApp {
             repaint: None,
             topics: Vec::new(),
             suggestions: Vec::new(),
+            langs: Vec::new(),
             topic_draft: None,
             highlight: Vec::new(),
             search_error: None,
@@ -366,6 +373,7 @@ impl KhabarApp {
             Source::Today => filter.since = Some(today),
             Source::Feed(id) => filter.feed = Some(FeedId(*id)),
             Source::Folder(f) => filter.folder = Some(f.clone()),
+            Source::Lang(l) => filter.lang = Some(l.clone()),
             Source::Topic(id) => {
                 filter.topic = Some(crate::topics::TopicId(*id));
                 if let Some(expr) = self
@@ -422,6 +430,7 @@ impl KhabarApp {
         let topics_changed = self.topics != v.topics;
         self.topics = v.topics;
         self.suggestions = v.suggestions;
+        self.langs = v.langs;
         self.rows.clear();
         if topics_changed && let Source::Topic(id) = self.prefs.source {
             // The open topic's words may have changed: highlight them.
@@ -886,6 +895,21 @@ impl KhabarApp {
             }
             ui.separator();
             self.topics_section(ui);
+            if self.langs.len() > 1 {
+                ui.separator();
+                ui.label(RichText::new("Languages").strong());
+                for (code, total, unread) in self.langs.clone() {
+                    let sel = self.prefs.source == Source::Lang(code.clone());
+                    let n = if unread > 0 { unread } else { total };
+                    if ui
+                        .selectable_label(sel, format!("{}  {n}", crate::lang::name(&code)))
+                        .on_hover_text(format!("{total} articles, {unread} unread"))
+                        .clicked()
+                    {
+                        self.set_source(Source::Lang(code));
+                    }
+                }
+            }
             ui.separator();
             let mut folder: Option<Option<String>> = None;
             let feeds = self.feeds.clone();
@@ -894,10 +918,7 @@ impl KhabarApp {
                     folder = Some(f.folder.clone());
                     if let Some(name) = &f.folder {
                         let sel = self.prefs.source == Source::Folder(name.clone());
-                        if ui
-                            .selectable_label(sel, RichText::new(name).strong())
-                            .clicked()
-                        {
+                        if bidi::selectable(ui, sel, name, "", true).clicked() {
                             self.set_source(Source::Folder(name.clone()));
                         }
                     }
@@ -906,12 +927,12 @@ impl KhabarApp {
                     ui.add_space(10.0);
                     let n = self.unread.get(&f.id).copied().unwrap_or(0);
                     let sel = self.prefs.source == Source::Feed(f.id.0);
-                    let text = if n > 0 {
-                        format!("{}  {n}", f.display_name())
+                    let count = if n > 0 {
+                        format!("  {n}")
                     } else {
-                        f.display_name().to_string()
+                        String::new()
                     };
-                    if ui.selectable_label(sel, text).clicked() {
+                    if bidi::selectable(ui, sel, f.display_name(), &count, false).clicked() {
                         self.set_source(Source::Feed(f.id.0));
                     }
                     if let Some(err) = &f.last_error {
@@ -1059,7 +1080,11 @@ impl KhabarApp {
                             meta.push(a);
                         }
                         meta.push(open.item.published.replace('T', " ").replace('Z', " UTC"));
-                        reader::muted(ui, meta.join(" · "), size * 0.85);
+                        let fmt = egui::TextFormat::simple(
+                            egui::FontId::proportional(size * 0.85),
+                            ui.visuals().weak_text_color(),
+                        );
+                        reader::text_block(ui, &meta.join(" · "), fmt, &[]);
                         ui.horizontal(|ui| {
                             if let Some(l) = &open.item.link
                                 && ui.button("Open original").on_hover_text("o").clicked()
