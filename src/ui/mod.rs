@@ -1012,7 +1012,16 @@ impl KhabarApp {
                 // copy (which keeps the button's size and accessible label).
                 let rtl_title = bidi::needs_bidi(&h.title);
                 let rtl_meta = bidi::needs_bidi(&h.feed);
-                let painted = rtl_title.then(|| title.clone());
+                let mut painted = rtl_title.then(|| title.clone());
+                if selected == Some(i)
+                    && let Some(job) = &mut painted
+                {
+                    // The selection's text colour, as the button uses.
+                    let c = ui.visuals().selection.stroke.color;
+                    for sec in &mut job.sections {
+                        sec.format.color = c;
+                    }
+                }
                 if rtl_title {
                     for sec in &mut title.sections {
                         sec.format.color = egui::Color32::TRANSPARENT;
@@ -1072,14 +1081,18 @@ impl KhabarApp {
                             ui.visuals().strong_text_color(),
                         );
                         reader::text_block(ui, title, fmt, &self.highlight);
-                        let mut meta = vec![open.item.feed.clone()];
+                        // The date first: it starts the line left to right,
+                        // so an Urdu outlet after it cannot turn the date's
+                        // numbers around (UAX #9 rule W2).
+                        let mut meta =
+                            vec![open.item.published.replace('T', " ").replace('Z', " UTC")];
+                        meta.push(open.item.feed.clone());
                         if let Some(a) = doc
                             .and_then(|d| d.meta.byline.clone())
                             .or(open.item.author.clone())
                         {
                             meta.push(a);
                         }
-                        meta.push(open.item.published.replace('T', " ").replace('Z', " UTC"));
                         let fmt = egui::TextFormat::simple(
                             egui::FontId::proportional(size * 0.85),
                             ui.visuals().weak_text_color(),
