@@ -1013,15 +1013,6 @@ impl KhabarApp {
                 let rtl_title = bidi::needs_bidi(&h.title);
                 let rtl_meta = bidi::needs_bidi(&h.feed);
                 let mut painted = rtl_title.then(|| title.clone());
-                if selected == Some(i)
-                    && let Some(job) = &mut painted
-                {
-                    // The selection's text colour, as the button uses.
-                    let c = ui.visuals().selection.stroke.color;
-                    for sec in &mut job.sections {
-                        sec.format.color = c;
-                    }
-                }
                 if rtl_title {
                     for sec in &mut title.sections {
                         sec.format.color = egui::Color32::TRANSPARENT;
@@ -1040,6 +1031,15 @@ impl KhabarApp {
                     )
                     .on_hover_text(&h.title);
                 if rtl_title || rtl_meta {
+                    if selected == Some(i)
+                        && let Some(job) = &mut painted
+                    {
+                        // The selected button's own text colour.
+                        let c = ui.style().interact_selectable(&resp, true).text_color();
+                        for sec in &mut job.sections {
+                            sec.format.color = c;
+                        }
+                    }
                     bidi_row(ui, resp.rect, painted, rtl_meta.then_some((&h.feed, &meta)));
                 }
                 if resp.clicked() {
