@@ -197,3 +197,51 @@ fn paywall_stub_is_too_short_to_be_the_article() {
     assert_eq!(rec.status, khabar::store::articles::ArticleStatus::Fallback);
     assert!(rec.reason.unwrap().contains("too short") || rec.document.is_none());
 }
+
+#[test]
+fn a_blogger_body_shipped_as_a_script_template_is_read() {
+    // Blogger puts the post in <script type="text/template"> for JavaScript
+    // to render; without unwrapping it, the page had no article at all.
+    let page = r#"<html><head><title>Harbour notes</title></head><body>
+      <div class="header"><a href="/">Harbour Blog</a></div>
+      <div class="post"><h3 class="post-title">Cranes at night</h3>
+        <div class="post-body"><div class="post-content" itemprop="articleBody">
+          <script type="text/template">
+            <p>The night shift at the container harbour starts when the last ferry has left, and the cranes keep moving until dawn.</p>
+            <p>Crews say the quiet hours are the busiest, because trucks can reach the quay without queuing on the coast road.</p>
+          </script>
+        </div></div></div>
+      <div class="footer">Powered by a blog host</div>
+    </body></html>"#;
+    let a = extract::extract(
+        page,
+        Some(&url("https://harbour.example/2020/05/cranes.html")),
+    )
+    .unwrap();
+    let text = a.to_text();
+    assert!(
+        text.contains("The night shift at the container harbour"),
+        "{text}"
+    );
+    assert!(text.contains("trucks can reach the quay"), "{text}");
+    assert!(!text.contains("<p>"), "{text}");
+}
+
+#[test]
+fn a_page_with_words_only_in_its_description_gives_the_description() {
+    let page = r#"<html><head><title>Two cameras, one roll</title>
+      <meta name="description" content="Locations: Lahore and Hunza. Film: a slow colour negative. Cameras: a panoramic one and a folding one.">
+      </head><body><div class="gallery"><img src="/a.jpg"><img src="/b.jpg"></div></body></html>"#;
+    let a = extract::extract(page, None).unwrap();
+    assert!(
+        a.to_text().contains("Locations: Lahore and Hunza."),
+        "{}",
+        a.to_text()
+    );
+    // A page with nothing at all is still an error.
+    let bare = "<html><head><title>x</title></head><body><div></div></body></html>";
+    assert!(matches!(
+        extract::extract(bare, None),
+        Err(ExtractError::NoContent)
+    ));
+}

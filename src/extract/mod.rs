@@ -25,7 +25,7 @@ use url::Url;
 pub use document::{Article, Block, Inline, Meta};
 
 /// Bumped whenever extraction output changes.
-pub const EXTRACTOR_VERSION: i64 = 1;
+pub const EXTRACTOR_VERSION: i64 = 2;
 
 /// Fewer characters of body text than this is "too short": a paywall stub,
 /// a consent page, a video page. The feed's own text is kept instead.
@@ -127,6 +127,7 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
     if nesting_exceeds(&doc.root(), MAX_DEPTH) {
         return Err(ExtractError::TooDeep(MAX_DEPTH));
     }
+    select::unwrap_templates(&doc);
     let base = page_base(&doc, url);
     let cfg = dom_smoothie::Config {
         max_elements_to_parse: 50_000,
@@ -166,6 +167,7 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
     let mut blocks = scored;
     if text_len(&blocks) < 2 * MIN_ARTICLE_CHARS {
         let fresh = dom_query::Document::from(html);
+        select::unwrap_templates(&fresh);
         select::clean(&fresh);
         if let Some(node) = select::by_markup(&fresh) {
             let m = finish(convert::blocks(&node, base.as_ref()), &title);
@@ -223,6 +225,17 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
                 },
             );
         }
+    }
+    // Nothing in the page's body: some pages (photo galleries, archived
+    // posts) carry their words only in the description.
+    if blocks.iter().all(|b| b.text().trim().is_empty())
+        && let Some(d) = md.excerpt.as_deref().map(convert::collapse)
+        && d.chars().count() >= 40
+        && !same_text(&d, &title)
+    {
+        blocks = vec![Block::Paragraph {
+            inlines: vec![Inline::Text { text: d }],
+        }];
     }
     if blocks.iter().all(|b| b.text().trim().is_empty()) {
         return Err(ExtractError::NoContent);

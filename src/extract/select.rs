@@ -177,6 +177,42 @@ fn body_own_text(doc: &Document) -> usize {
         .unwrap_or(0)
 }
 
+/// Blogger (and a few other publishers) ship the article body as an HTML
+/// template in `<script type="text/template">` inside the body container,
+/// for JavaScript to render: parse such a template in place, so that the
+/// article is in the tree like any other.
+pub fn unwrap_templates(doc: &Document) {
+    let scripts: Vec<NodeRef<'_>> = doc
+        .select(r#"script[type="text/template"]"#)
+        .nodes()
+        .to_vec();
+    for script in scripts {
+        let mut in_body = false;
+        let mut node = script.parent();
+        for _ in 0..3 {
+            let Some(n) = node else { break };
+            let class = n
+                .attr("class")
+                .map(|c| c.to_ascii_lowercase())
+                .unwrap_or_default();
+            if n.attr("itemprop")
+                .is_some_and(|v| v.eq_ignore_ascii_case("articleBody"))
+                || ["post-body", "post-content", "entry-content", "article-body"]
+                    .iter()
+                    .any(|k| class.contains(k))
+            {
+                in_body = true;
+                break;
+            }
+            node = n.parent();
+        }
+        let html = script.text();
+        if in_body && html.contains("<p") {
+            script.replace_with_html(html);
+        }
+    }
+}
+
 /// Removes non-content elements from the page.
 pub fn clean(doc: &Document) {
     doc.select(STRIP).remove();
