@@ -156,9 +156,65 @@ fn baseline(g: &Galley) -> f32 {
         .unwrap_or(g.size().y * 0.8)
 }
 
+/// Layouts made recently, by everything that decides them: the reader
+/// repaints every paragraph while it scrolls, and shaping word by word is
+/// too slow to redo each frame (9 ms a frame for a 40-paragraph Urdu
+/// article; see `examples/bench_ui.rs --urdu`).
+const LAYOUT_CACHE_MAX: usize = 4096;
+
+thread_local! {
+    static LAYOUTS: std::cell::RefCell<HashMap<u64, Arc<Laid>>> =
+        std::cell::RefCell::new(HashMap::new());
+    /// The font atlas's fill ratio when last seen: when it drops, egui has
+    /// cleared the atlas and cached galleys point into the old one.
+    static ATLAS_FILL: std::cell::Cell<f32> = const { std::cell::Cell::new(0.0) };
+}
+
 /// Lays out `text` with `spans` in `width`, lines at least `min_line`
-/// high, at most `max_lines` lines (0: no limit).
+/// high, at most `max_lines` lines (0: no limit). Cached.
 pub fn lay_out(
+    ui: &Ui,
+    text: &str,
+    spans: &[Span],
+    width: f32,
+    rtl_face: &FontFamily,
+    min_line: f32,
+    max_lines: usize,
+) -> Arc<Laid> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    for s in spans {
+        s.range.hash(&mut h);
+        s.format.hash(&mut h);
+    }
+    width.to_bits().hash(&mut h);
+    rtl_face.hash(&mut h);
+    min_line.to_bits().hash(&mut h);
+    max_lines.hash(&mut h);
+    ui.ctx().pixels_per_point().to_bits().hash(&mut h);
+    let key = h.finish();
+    let fill = ui.ctx().fonts(|f| f.font_atlas_fill_ratio());
+    if fill < ATLAS_FILL.with(|a| a.replace(fill)) {
+        LAYOUTS.with(|c| c.borrow_mut().clear());
+    }
+    if let Some(hit) = LAYOUTS.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let laid = Arc::new(lay_out_uncached(
+        ui, text, spans, width, rtl_face, min_line, max_lines,
+    ));
+    LAYOUTS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= LAYOUT_CACHE_MAX {
+            c.clear();
+        }
+        c.insert(key, laid.clone());
+    });
+    laid
+}
+
+fn lay_out_uncached(
     ui: &Ui,
     text: &str,
     spans: &[Span],
