@@ -245,3 +245,43 @@ fn a_page_with_words_only_in_its_description_gives_the_description() {
         Err(ExtractError::NoContent)
     ));
 }
+
+#[test]
+fn the_description_is_the_standfirst_when_the_page_shows_none_but_never_twice() {
+    let body = "<p>The committee met on Tuesday in the old customs house and agreed a new timetable for the harbour ferries, starting next month.</p>\
+                <p>Passengers will see two extra crossings in the evening, the operator said, and fares stay the same until spring.</p>";
+    let page = |desc: &str| {
+        format!(
+            r#"<html><head><title>Ferry timetable changes</title><meta name="description" content="{desc}"></head>
+            <body><article><h1>Ferry timetable changes</h1>{body}</article></body></html>"#
+        )
+    };
+    // A summary the page shows nowhere else: it leads the article.
+    let a = extract::extract(
+        &page(
+            "Two more evening crossings from next month, and no change to fares before the spring.",
+        ),
+        None,
+    )
+    .unwrap();
+    assert!(
+        a.to_text()
+            .contains("Ferry timetable changes\n\nTwo more evening crossings"),
+        "{}",
+        a.to_text()
+    );
+    // A description that is the first paragraph (cut short): not repeated.
+    let a = extract::extract(
+        &page(
+            "The committee met on Tuesday in the old customs house and agreed a new timetable...",
+        ),
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        a.to_text().matches("The committee met").count(),
+        1,
+        "{}",
+        a.to_text()
+    );
+}

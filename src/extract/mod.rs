@@ -210,12 +210,26 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
                 .collect();
         }
     }
-    // A standfirst that sits outside the body container.
+    // A standfirst that sits outside the body container; failing that, the
+    // page's own description, which news pages show as their standfirst
+    // (often only through scripts). Skipped when the body already says it.
+    let lead = lead.or_else(|| {
+        md.excerpt
+            .as_deref()
+            .map(convert::collapse)
+            .filter(|d| d.chars().count() >= 60)
+    });
     if let Some(lead) = lead {
         let norm = |s: &str| convert::collapse(s);
+        // A description cut short ("...", "…") is compared without the cut.
+        let lead_cmp = norm(&lead)
+            .trim_end_matches("...")
+            .trim_end_matches('…')
+            .trim_end()
+            .to_string();
         let have = blocks.iter().take(4).any(|b| {
-            norm(&b.text()).contains(&norm(&lead))
-                || norm(&lead).contains(&norm(&b.text())) && !b.text().is_empty()
+            let t = norm(&b.text());
+            t.contains(&lead_cmp) || lead_cmp.contains(&t) && !t.is_empty()
         });
         if !have && !same_text(&lead, &title) {
             blocks.insert(
