@@ -165,13 +165,13 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
     // markup names a body with more. Readability edits the page as it goes,
     // so the markup is looked up on a fresh parse, only in that case.
     let mut blocks = scored;
-    if text_len(&blocks) < 2 * MIN_ARTICLE_CHARS {
+    if text_len(&blocks) < 2 * MIN_ARTICLE_CHARS || prose_len(&blocks) < 2 * MIN_ARTICLE_CHARS {
         let fresh = dom_query::Document::from(html);
         select::unwrap_templates(&fresh);
         select::clean(&fresh);
         if let Some(node) = select::by_markup(&fresh) {
             let m = finish(convert::blocks(&node, base.as_ref()), &title);
-            if text_len(&m) > text_len(&blocks) {
+            if text_len(&m) > text_len(&blocks) || prose_len(&m) > 2 * prose_len(&blocks) {
                 blocks = m;
             }
         }
@@ -186,7 +186,10 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
             .map(|b| b.text().chars().take(80).collect::<String>());
         let outside = first.is_some_and(|f| !anchor_text.contains(&convert::collapse(&f)));
         let longer = text_len(&a) > 2 * text_len(&blocks);
-        if (outside || longer) && text_len(&a) >= 2 * MIN_ARTICLE_CHARS {
+        // A table or a list of names (short lines) is not the story when
+        // the headline's container has its prose.
+        let more_prose = prose_len(&a) > 2 * prose_len(&blocks);
+        if (outside || longer || more_prose) && text_len(&a) >= 2 * MIN_ARTICLE_CHARS {
             blocks = a;
         }
     }
@@ -331,6 +334,23 @@ fn text_len(blocks: &[Block]) -> usize {
         .iter()
         .filter(|b| !matches!(b, Block::Image { .. }))
         .map(|b| b.text().chars().count())
+        .sum()
+}
+
+/// Characters in paragraphs and quotes long enough to be prose (not table
+/// cells, list items or lines of names).
+fn prose_len(blocks: &[Block]) -> usize {
+    blocks
+        .iter()
+        .filter(|b| matches!(b, Block::Paragraph { .. } | Block::Quote { .. }))
+        .map(|b| {
+            // A paragraph of short lines (names, addresses) is a list.
+            b.text()
+                .split('\n')
+                .map(|l| l.trim().chars().count())
+                .filter(|&n| n >= 80)
+                .sum::<usize>()
+        })
         .sum()
 }
 
