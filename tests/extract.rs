@@ -285,3 +285,23 @@ fn the_description_is_the_standfirst_when_the_page_shows_none_but_never_twice() 
         a.to_text()
     );
 }
+
+#[test]
+fn a_template_nested_absurdly_deep_is_not_unwrapped_into_a_crash() {
+    let deep = format!(
+        "{}<p>x</p>{}",
+        "<div>".repeat(20_000),
+        "</div>".repeat(20_000)
+    );
+    let page = format!(
+        r#"<html><body><div class="post-body"><script type="text/template">{deep}</script>
+        <p>The harbour board met on Monday and agreed the new winter timetable for the ferries across the bay, after a long debate.</p>
+        <p>Passengers will see two extra evening crossings from next month, the operator said, with fares unchanged until the spring.</p>
+        </div></body></html>"#
+    );
+    // Either an article without the template or a clear error; never a crash.
+    match extract::extract(&page, None) {
+        Ok(a) => assert!(a.to_text().contains("harbour board"), "{}", a.to_text()),
+        Err(e) => assert!(matches!(e, ExtractError::TooDeep(_)), "{e}"),
+    }
+}

@@ -122,12 +122,13 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
         return Err(ExtractError::TooDeep(MAX_DEPTH));
     }
     let doc = dom_query::Document::from(html);
+    // Templates first: what they hold is checked like the rest of the page.
+    select::unwrap_templates(&doc, |t| !tag_depth_exceeds(t, 2 * MAX_DEPTH));
     // The Readability scoring and the converter recurse; refuse pathological
     // nesting before they see it (a stack overflow cannot be caught).
     if nesting_exceeds(&doc.root(), MAX_DEPTH) {
         return Err(ExtractError::TooDeep(MAX_DEPTH));
     }
-    select::unwrap_templates(&doc);
     let base = page_base(&doc, url);
     let cfg = dom_smoothie::Config {
         max_elements_to_parse: 50_000,
@@ -167,7 +168,7 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
     let mut blocks = scored;
     if text_len(&blocks) < 2 * MIN_ARTICLE_CHARS || prose_len(&blocks) < 2 * MIN_ARTICLE_CHARS {
         let fresh = dom_query::Document::from(html);
-        select::unwrap_templates(&fresh);
+        select::unwrap_templates(&fresh, |t| !tag_depth_exceeds(t, 2 * MAX_DEPTH));
         select::clean(&fresh);
         if let Some(node) = select::by_markup(&fresh) {
             let m = finish(convert::blocks(&node, base.as_ref()), &title);

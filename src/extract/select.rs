@@ -180,8 +180,10 @@ fn body_own_text(doc: &Document) -> usize {
 /// Blogger (and a few other publishers) ship the article body as an HTML
 /// template in `<script type="text/template">` inside the body container,
 /// for JavaScript to render: parse such a template in place, so that the
-/// article is in the tree like any other.
-pub fn unwrap_templates(doc: &Document) {
+/// article is in the tree like any other. `safe` vets a template's text
+/// before it is parsed (the caller's nesting guard); templates over 1 MB
+/// stay scripts.
+pub fn unwrap_templates(doc: &Document, safe: impl Fn(&str) -> bool) {
     let scripts: Vec<NodeRef<'_>> = doc
         .select(r#"script[type="text/template"]"#)
         .nodes()
@@ -207,7 +209,7 @@ pub fn unwrap_templates(doc: &Document) {
             node = n.parent();
         }
         let html = script.text();
-        if in_body && html.contains("<p") {
+        if in_body && html.len() < 1 << 20 && html.contains("<p") && safe(&html) {
             script.replace_with_html(html);
         }
     }
