@@ -108,15 +108,23 @@ pub struct Store {
 impl Store {
     /// Opens (creating and migrating) the store at `path` for reading and writing.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let mut store = Store::open_schema_only(path)?;
+        store.run_store_tasks()?;
+        Ok(store)
+    }
+
+    /// Opens (creating and migrating) the store at `path`, leaving any
+    /// one-off rebuild a migration asked for (the full-text reindex) to the
+    /// next [`Store::open`]: the window opens this way so that it can show
+    /// at once while its service thread does the rebuild.
+    pub fn open_schema_only(path: &Path) -> Result<Store, StoreError> {
         let mut conn = Connection::open(path)?;
         configure(&conn)?;
         migrations::migrate(&mut conn)?;
-        let mut store = Store {
+        Ok(Store {
             conn,
             fresh_hits: Vec::new(),
-        };
-        store.run_store_tasks()?;
-        Ok(store)
+        })
     }
 
     /// Opens the store in `dir` (see [`data_dir`]).

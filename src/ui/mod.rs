@@ -1477,10 +1477,11 @@ pub fn relative(now: i64, t: i64) -> String {
 /// Opens the window on the store in `data_dir`. `app_name` keys the saved
 /// window state (the demo keeps its own).
 pub fn run(data_dir: PathBuf, app_name: &str, scene: Scene) -> eframe::Result<()> {
-    // Create and migrate the database before anyone reads it.
+    // Create and migrate the database before anyone reads it (a one-off
+    // rebuild a migration asks for runs on the service thread instead).
     let db = data_dir.join(crate::store::DB_FILE);
     let first_run = !db.exists();
-    let store = Store::open(&db);
+    let store = Store::open_schema_only(&db);
     if let (Ok(store), true) = (&store, first_run) {
         // A new profile starts with the default world-news feeds.
         let defaults = include_str!("../../assets/default-feeds.opml");
