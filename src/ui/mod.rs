@@ -1040,7 +1040,13 @@ impl KhabarApp {
                             sec.format.color = c;
                         }
                     }
-                    bidi_row(ui, resp.rect, painted, rtl_meta.then_some((&h.feed, &meta)));
+                    bidi_row(
+                        ui,
+                        resp.rect,
+                        painted,
+                        &meta,
+                        rtl_meta.then_some((&h.feed, &meta)),
+                    );
                 }
                 if resp.clicked() {
                     clicked = Some(i);
@@ -1410,16 +1416,17 @@ fn bidi_row(
     ui: &egui::Ui,
     rect: egui::Rect,
     job: Option<egui::text::LayoutJob>,
+    meta_full: &str,
     meta: Option<(&String, &String)>,
 ) {
     let pad = ui.spacing().button_padding;
     let weak = ui.visuals().weak_text_color();
     let font = egui::TextStyle::Button.resolve(ui.style());
-    let meta_full = meta.map(|(_, m)| m.clone()).unwrap_or_default();
-    // Width the meta text takes on the right (as the button laid it out).
+    // Width the meta text takes on the right (as the button laid it out),
+    // whether it is painted here or by the button.
     let meta_w = ui
         .painter()
-        .layout_no_wrap(meta_full.clone(), font.clone(), weak)
+        .layout_no_wrap(meta_full.to_string(), font.clone(), weak)
         .size()
         .x;
     if let Some((feed, full)) = meta {
