@@ -332,10 +332,28 @@ fn an_urdu_article_is_laid_out_right_to_left_and_copies_in_logical_order() {
             new_url: None,
         };
         s.apply_feed(f, &doc, &rec).unwrap();
+        let en = s
+            .add_feed("https://en.example/feed", Some("Wire"), None)
+            .unwrap();
+        let doc = IncomingFeed {
+            language: Some("en".into()),
+            items: vec![item(
+                "e1",
+                "Harbour cranes work through the night",
+                now - 120,
+            )],
+            ..Default::default()
+        };
+        s.apply_feed(en, &doc, &rec).unwrap();
     }
     let ro = Store::open_read_only(&path).unwrap();
     let mut h = harness(KhabarApp::new(Some(ro), None, Prefs::default()));
     h.run();
+    // Two languages: the sidebar offers them as a filter.
+    assert_eq!(h.state().headline_count(), 2);
+    h.get_by_label("Urdu  1").click();
+    h.run();
+    assert_eq!(h.state().headline_count(), 1);
     // The headline row and the sidebar keep the logical text as their labels.
     h.get_by_label_contains(title).click();
     h.run();
