@@ -392,3 +392,28 @@ fn an_urdu_article_is_laid_out_right_to_left_and_copies_in_logical_order() {
         .unwrap();
     assert_eq!(lang.as_deref(), Some("ur"));
 }
+
+#[test]
+fn a_topic_can_be_limited_to_one_outlet_with_a_live_preview() {
+    let (_d, app) = app();
+    let mut h = harness(app);
+    h.run();
+    h.get_by_label("+ Follow").click();
+    h.run();
+    h.get_by_label("Query").focus();
+    h.run();
+    h.get_by_label("Query").type_text("cricket");
+    h.run();
+    h.get_by_label("Matches 1 stored articles, 1 unread");
+    h.get_by_label("Outlets").click();
+    h.run();
+    // The sidebar has the outlet too: the popup's entry is the last one.
+    h.query_all_by_label("Broken Outlet")
+        .last()
+        .unwrap()
+        .click();
+    h.run();
+    h.get_by_label("Matches 0 stored articles, 0 unread");
+    let spec = h.state().topic_draft.as_ref().unwrap().spec();
+    assert!(spec.feed.is_some() && spec.folder.is_none(), "{spec:?}");
+}

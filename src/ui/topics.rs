@@ -11,6 +11,18 @@ use crate::topics::{Action, Topic, TopicId, TopicSpec};
 
 type PreviewRx = std::sync::mpsc::Receiver<(TopicSpec, Result<(i64, i64), String>)>;
 
+/// The outlets a topic looks at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Every outlet.
+    #[default]
+    All,
+    /// Outlets in one folder.
+    Folder(String),
+    /// One outlet.
+    Feed(crate::model::FeedId),
+}
+
 /// The follow/edit dialog's fields.
 #[derive(Debug, Default)]
 pub struct TopicDraft {
@@ -20,8 +32,8 @@ pub struct TopicDraft {
     pub name: String,
     /// Query.
     pub query: String,
-    /// Folder scope ("" = every outlet).
-    pub folder: String,
+    /// Which outlets: all, a folder or one outlet.
+    pub scope: Scope,
     /// Language scope ("" = any).
     pub lang: String,
     /// Hide what it matches (mute words) instead of following.
@@ -50,7 +62,11 @@ impl TopicDraft {
             editing: Some(t.id),
             name: t.spec.name.clone(),
             query: t.spec.query.clone(),
-            folder: t.spec.folder.clone().unwrap_or_default(),
+            scope: match (&t.spec.feed, &t.spec.folder) {
+                (Some(f), _) => Scope::Feed(*f),
+                (None, Some(folder)) => Scope::Folder(folder.clone()),
+                (None, None) => Scope::All,
+            },
             lang: t.spec.lang.clone().unwrap_or_default(),
             hide: t.spec.action == Action::Hide,
             notify: t.spec.notify,
@@ -69,8 +85,14 @@ impl TopicDraft {
         TopicSpec {
             name,
             query: self.query.clone(),
-            feed: None,
-            folder: opt(&self.folder),
+            feed: match &self.scope {
+                Scope::Feed(f) => Some(*f),
+                _ => None,
+            },
+            folder: match &self.scope {
+                Scope::Folder(f) => Some(f.clone()),
+                _ => None,
+            },
             lang: opt(&self.lang).map(|l| l.to_ascii_lowercase()),
             action: if self.hide {
                 Action::Hide
@@ -283,9 +305,15 @@ impl KhabarApp {
         self.preview();
         let folders: Vec<String> = {
             let mut f: Vec<String> = self.feeds.iter().filter_map(|f| f.folder.clone()).collect();
+            f.sort();
             f.dedup();
             f
         };
+        let outlets: Vec<(crate::model::FeedId, String)> = self
+            .feeds
+            .iter()
+            .map(|f| (f.id, f.display_name().to_string()))
+            .collect();
         let taken: Vec<(TopicId, String)> = self
             .topics
             .iter()
@@ -332,16 +360,28 @@ impl KhabarApp {
                             .labelled_by(l.id);
                         ui.end_row();
                         let l = ui.label("Outlets");
+                        let shown = match &d.scope {
+                            Scope::All => "every outlet".to_string(),
+                            Scope::Folder(f) => format!("folder {f}"),
+                            Scope::Feed(id) => outlets
+                                .iter()
+                                .find(|(f, _)| f == id)
+                                .map_or_else(|| "one outlet".into(), |(_, n)| n.clone()),
+                        };
                         egui::ComboBox::from_id_salt("topic-folder")
-                            .selected_text(if d.folder.is_empty() {
-                                "every outlet"
-                            } else {
-                                d.folder.as_str()
-                            })
+                            .selected_text(shown)
                             .show_ui(ui, |ui| {
-                                ui.selectable_value(&mut d.folder, String::new(), "every outlet");
+                                ui.selectable_value(&mut d.scope, Scope::All, "every outlet");
                                 for f in &folders {
-                                    ui.selectable_value(&mut d.folder, f.clone(), f);
+                                    ui.selectable_value(
+                                        &mut d.scope,
+                                        Scope::Folder(f.clone()),
+                                        format!("folder {f}"),
+                                    );
+                                }
+                                ui.separator();
+                                for (id, name) in &outlets {
+                                    ui.selectable_value(&mut d.scope, Scope::Feed(*id), name);
                                 }
                             })
                             .response
