@@ -175,7 +175,10 @@ pub(crate) fn index_and_match(
     let old: HashSet<TopicId> = if !existing {
         HashSet::new()
     } else {
-        let mut st = conn.prepare_cached("SELECT topic_id FROM topic_hits WHERE item_id = ?1")?;
+        let mut st = conn.prepare_cached(
+            "SELECT t.id FROM topics t WHERE EXISTS
+                 (SELECT 1 FROM topic_hits h WHERE h.topic_id = t.id AND h.item_id = ?1)",
+        )?;
         st.query_map([item.id], |r| r.get(0))?
             .collect::<Result<_, _>>()?
     };
