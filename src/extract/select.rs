@@ -158,12 +158,29 @@ fn tokens_bad(value: &str) -> bool {
 
 /// Characters of text not inside links.
 pub fn own_text_len(n: &NodeRef<'_>) -> (usize, usize) {
-    let total = n.text().chars().filter(|c| !c.is_whitespace()).count();
-    let linked: usize = n
-        .find(&["a"])
-        .iter()
-        .map(|a| a.text().chars().filter(|c| !c.is_whitespace()).count())
-        .sum();
+    // One linear walk over the subtree (no subtree text is built): text
+    // nodes count, and those under an <a> count as linked too.
+    let (mut total, mut linked) = (0usize, 0usize);
+    let mut stack: Vec<(NodeRef<'_>, bool)> = vec![(*n, false)];
+    while let Some((node, in_link)) = stack.pop() {
+        if node.is_text() {
+            let count = node.text().chars().filter(|c| !c.is_whitespace()).count();
+            total += count;
+            if in_link {
+                linked += count;
+            }
+            continue;
+        }
+        let link = in_link
+            || node
+                .node_name()
+                .is_some_and(|t| t.eq_ignore_ascii_case("a"));
+        let mut child = node.first_child();
+        while let Some(c) = child {
+            child = c.next_sibling();
+            stack.push((c, link));
+        }
+    }
     (total, linked.min(total))
 }
 
