@@ -77,6 +77,59 @@ fn urdu_store() -> std::path::PathBuf {
     dir
 }
 
+/// A headless harness over `app` and the time our UI code took in the
+/// last frames (reset it before a frame to measure that frame).
+fn timed_harness(app: KhabarApp) -> (Harness<'static, KhabarApp>, Rc<Cell<Duration>>) {
+    let ui_time = Rc::new(Cell::new(Duration::ZERO));
+    let t = ui_time.clone();
+    let h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .with_context_setup(khabar::ui::install_fonts)
+        .build_ui_state(
+            move |ui, app: &mut KhabarApp| {
+                let s = Instant::now();
+                app.ui(ui);
+                t.set(t.get() + s.elapsed());
+            },
+            app,
+        );
+    (h, ui_time)
+}
+
+/// Scrolls with the wheel over `at`, one event per frame (`dy(frame)`
+/// points), and prints the median, p95 and max of our code's time per frame.
+fn scroll(
+    h: &mut Harness<'static, KhabarApp>,
+    ui_time: &Cell<Duration>,
+    at: egui::Pos2,
+    frames: usize,
+    dy: impl Fn(usize) -> f32,
+    what: &str,
+) {
+    let mut per_frame = Vec::with_capacity(frames);
+    for i in 0..frames {
+        h.event(egui::Event::PointerMoved(at));
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, dy(i)),
+            modifiers: Default::default(),
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+        });
+        ui_time.set(Duration::ZERO);
+        h.step();
+        per_frame.push(ui_time.get().as_secs_f64() * 1e3);
+    }
+    per_frame.sort_by(|a, b| a.total_cmp(b));
+    let p = |q: f64| per_frame[((per_frame.len() - 1) as f64 * q) as usize];
+    println!(
+        "{what}, {frames} frames: our UI code per frame median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+        p(0.5),
+        p(0.95),
+        p(1.0)
+    );
+}
+
 fn main() {
     let start = Instant::now();
     let urdu = std::env::args().nth(1).is_some_and(|a| a == "--urdu");
@@ -86,45 +139,17 @@ fn main() {
         let Ok(ro) = Store::open_read_only(&db) else {
             std::process::exit(2);
         };
-        let app = KhabarApp::new(Some(ro), None, Prefs::default());
-        let ui_time = Rc::new(Cell::new(Duration::ZERO));
-        let t = ui_time.clone();
-        let mut h = Harness::builder()
-            .with_size([1280.0, 800.0])
-            .with_context_setup(khabar::ui::install_fonts)
-            .build_ui_state(
-                move |ui, app: &mut KhabarApp| {
-                    let s = Instant::now();
-                    app.ui(ui);
-                    t.set(t.get() + s.elapsed());
-                },
-                app,
-            );
+        let (mut h, ui_time) = timed_harness(KhabarApp::new(Some(ro), None, Prefs::default()));
         h.step();
         h.key_press(egui::Key::J);
         h.step();
-        let mut per_frame = Vec::new();
-        for i in 0..200 {
-            let dy = if i < 100 { -60.0 } else { 60.0 };
-            h.event(egui::Event::PointerMoved(egui::pos2(960.0, 400.0)));
-            h.event(egui::Event::MouseWheel {
-                unit: egui::MouseWheelUnit::Point,
-                delta: egui::vec2(0.0, dy),
-                modifiers: Default::default(),
-                phase: egui::TouchPhase::Move,
-                source: egui::MouseWheelSource::Wheel,
-            });
-            ui_time.set(Duration::ZERO);
-            h.step();
-            per_frame.push(ui_time.get().as_secs_f64() * 1e3);
-        }
-        per_frame.sort_by(|a, b| a.total_cmp(b));
-        let p = |q: f64| per_frame[((per_frame.len() - 1) as f64 * q) as usize];
-        println!(
-            "scrolling a 40-paragraph Urdu article, 200 frames: our UI code per frame median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
-            p(0.5),
-            p(0.95),
-            p(1.0)
+        scroll(
+            &mut h,
+            &ui_time,
+            egui::pos2(960.0, 400.0),
+            200,
+            |i| if i < 100 { -60.0 } else { 60.0 },
+            "scrolling a 40-paragraph Urdu article",
         );
         let _ = std::fs::remove_dir_all(&dir);
         return;
@@ -145,19 +170,7 @@ fn main() {
     app.db_path = Some(db.clone());
     app.sync_queries = false;
 
-    let ui_time = Rc::new(Cell::new(Duration::ZERO));
-    let t = ui_time.clone();
-    let mut h = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .with_context_setup(khabar::ui::install_fonts)
-        .build_ui_state(
-            move |ui, app: &mut KhabarApp| {
-                let s = Instant::now();
-                app.ui(ui);
-                t.set(t.get() + s.elapsed());
-            },
-            app,
-        );
+    let (mut h, ui_time) = timed_harness(app);
     h.step();
     println!(
         "launch to first frame: {:.0} ms (headless, store open + sidebar + first layout)",
@@ -174,29 +187,13 @@ fn main() {
         start.elapsed().as_secs_f64() * 1e3
     );
     // Scroll: wheel events over the headline pane, one per frame.
-    let frames = 300;
-    let mut per_frame = Vec::with_capacity(frames);
-    for i in 0..frames {
-        let dy = if i < 200 { -120.0 } else { -4000.0 };
-        h.event(egui::Event::PointerMoved(egui::pos2(450.0, 400.0)));
-        h.event(egui::Event::MouseWheel {
-            unit: egui::MouseWheelUnit::Point,
-            delta: egui::vec2(0.0, dy),
-            modifiers: Default::default(),
-            phase: egui::TouchPhase::Move,
-            source: egui::MouseWheelSource::Wheel,
-        });
-        ui_time.set(Duration::ZERO);
-        h.step();
-        per_frame.push(ui_time.get().as_secs_f64() * 1e3);
-    }
-    per_frame.sort_by(|a, b| a.total_cmp(b));
-    let p = |q: f64| per_frame[((per_frame.len() - 1) as f64 * q) as usize];
-    println!(
-        "scrolling {frames} frames: our UI code per frame median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
-        p(0.5),
-        p(0.95),
-        p(1.0)
+    scroll(
+        &mut h,
+        &ui_time,
+        egui::pos2(450.0, 400.0),
+        300,
+        |i| if i < 200 { -120.0 } else { -4000.0 },
+        "scrolling",
     );
     // Jump through the list with the keyboard too.
     for _ in 0..50 {

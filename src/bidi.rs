@@ -71,6 +71,14 @@ pub fn is_arabic_script(c: char) -> bool {
         | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
 }
 
+/// The style index of the span holding byte `pos` (0 outside every span).
+fn style_at(styles: &[(Range<usize>, usize)], pos: usize) -> usize {
+    styles
+        .iter()
+        .find(|(r, _)| r.contains(&pos))
+        .map_or(0, |(_, s)| *s)
+}
+
 /// Lays out `text` in lines at most `max_width` wide.
 ///
 /// `styles` are (byte range, style index) spans covering the text in order;
@@ -87,12 +95,7 @@ pub fn layout(
     }
     let info = ParagraphBidiInfo::new(text, None);
     let rtl = info.paragraph_level.is_rtl();
-    let style_at = |pos: usize| {
-        styles
-            .iter()
-            .find(|(r, _)| r.contains(&pos))
-            .map_or(0, |(_, s)| *s)
-    };
+    let style_at = |pos: usize| style_at(styles, pos);
     // Break opportunities: after each run of spaces; forced at '\n'.
     let mut ranges = Vec::new();
     let mut line_start = 0usize;
@@ -150,12 +153,7 @@ fn line_pieces(
     styles: &[(Range<usize>, usize)],
     measure: &mut dyn FnMut(&str, usize, bool) -> f32,
 ) -> Line {
-    let style_at = |pos: usize| {
-        styles
-            .iter()
-            .find(|(r, _)| r.contains(&pos))
-            .map_or(0, |(_, s)| *s)
-    };
+    let style_at = |pos: usize| style_at(styles, pos);
     let mut line = Line {
         range: range.clone(),
         ..Default::default()
@@ -219,12 +217,7 @@ fn measure_range(
     }
     let mut total = 0.0;
     let mut start = range.start;
-    let style_at = |pos: usize| {
-        styles
-            .iter()
-            .find(|(r, _)| r.contains(&pos))
-            .map_or(0, |(_, s)| *s)
-    };
+    let style_at = |pos: usize| style_at(styles, pos);
     let mut i = range.start;
     while i < range.end {
         let next = i + text[i..].chars().next().map_or(1, char::len_utf8);

@@ -20,6 +20,16 @@ fn item(id: &str, title: &str, published: i64) -> IncomingItem {
     }
 }
 
+/// A fetch record for a poll at `now`.
+fn record(now: i64) -> FetchRecord {
+    FetchRecord {
+        fetched_at: now,
+        next_check_at: now + 1800,
+        validators: Validators::default(),
+        new_url: None,
+    }
+}
+
 /// A store with two feeds (one failing) and three articles; returns the
 /// folder (kept alive) and a read-only app over it.
 fn app() -> (tempfile::TempDir, KhabarApp) {
@@ -54,12 +64,7 @@ fn fixture_store() -> tempfile::TempDir {
             ],
             ..Default::default()
         };
-        let rec = FetchRecord {
-            fetched_at: now,
-            next_check_at: now + 1800,
-            validators: Validators::default(),
-            new_url: None,
-        };
+        let rec = record(now);
         s.apply_feed(wire, &doc, &rec).unwrap();
         s.record_error(
             broken,
@@ -325,12 +330,7 @@ fn an_urdu_article_is_laid_out_right_to_left_and_copies_in_logical_order() {
             }],
             ..Default::default()
         };
-        let rec = FetchRecord {
-            fetched_at: now,
-            next_check_at: now + 1800,
-            validators: Validators::default(),
-            new_url: None,
-        };
+        let rec = record(now);
         s.apply_feed(f, &doc, &rec).unwrap();
         let en = s
             .add_feed("https://en.example/feed", Some("Wire"), None)

@@ -132,6 +132,25 @@ fn mirrored(s: &str) -> String {
 /// A measured piece: its width and its galleys with their x offsets.
 type Measured = (f32, Vec<(f32, Arc<Galley>)>);
 
+/// The spans of a laid-out job's sections; a section starting inside one
+/// of `links` (byte range, URL) links there.
+pub fn spans_of(job: &LayoutJob, links: &[(Range<usize>, String)]) -> Vec<Span> {
+    job.sections
+        .iter()
+        .map(|sec| {
+            let range = sec.byte_range.start.0..sec.byte_range.end.0;
+            Span {
+                link: links
+                    .iter()
+                    .find(|(r, _)| r.contains(&range.start))
+                    .map(|(_, h)| h.clone()),
+                range,
+                format: sec.format.clone(),
+            }
+        })
+        .collect()
+}
+
 struct Placed {
     x: f32,
     baseline: f32,

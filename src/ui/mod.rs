@@ -1454,18 +1454,9 @@ fn bidi_row(
     }
     if let Some(job) = job {
         let width = (rect.width() - 2.0 * pad.x - meta_w - 8.0).max(40.0);
-        let text = job.text.clone();
-        let spans: Vec<bidi::Span> = job
-            .sections
-            .iter()
-            .map(|sec| bidi::Span {
-                range: sec.byte_range.start.0..sec.byte_range.end.0,
-                format: sec.format.clone(),
-                link: None,
-            })
-            .collect();
-        let face = bidi::rtl_family(&text, None);
-        let laid = bidi::lay_out(ui, &text, &spans, width, &face, 0.0, 2);
+        let spans = bidi::spans_of(&job, &[]);
+        let face = bidi::rtl_family(&job.text, None);
+        let laid = bidi::lay_out(ui, &job.text, &spans, width, &face, 0.0, 2);
         let y = rect.center().y - laid.size.y / 2.0;
         bidi::paint(ui, &laid, egui::pos2(rect.left() + pad.x, y), width, weak);
     }

@@ -63,15 +63,7 @@ pub fn text_block(ui: &mut Ui, text: &str, fmt: TextFormat, hl: &[String]) {
     let line = fmt.font_id.size * 1.3;
     append_highlighted(&mut job, text, fmt, hl, highlight_color(ui));
     if super::bidi::needs_bidi(text) {
-        let spans: Vec<super::bidi::Span> = job
-            .sections
-            .iter()
-            .map(|sec| super::bidi::Span {
-                range: sec.byte_range.start.0..sec.byte_range.end.0,
-                format: sec.format.clone(),
-                link: None,
-            })
-            .collect();
+        let spans = super::bidi::spans_of(&job, &[]);
         let face = super::bidi::rtl_family(text, None);
         super::bidi::paragraph(ui, &job.text, &spans, &face, line);
     } else {
@@ -125,18 +117,7 @@ pub fn paragraph(
         append_highlighted(&mut job, text, fmt, hl, hl_bg);
     }
     if super::bidi::needs_bidi(&job.text) {
-        let spans: Vec<super::bidi::Span> = job
-            .sections
-            .iter()
-            .map(|sec| super::bidi::Span {
-                range: sec.byte_range.start.0..sec.byte_range.end.0,
-                format: sec.format.clone(),
-                link: links
-                    .iter()
-                    .find(|(r, _)| r.contains(&sec.byte_range.start.0))
-                    .map(|(_, h)| h.clone()),
-            })
-            .collect();
+        let spans = super::bidi::spans_of(&job, &links);
         let face = super::bidi::rtl_family(&job.text, None);
         return super::bidi::paragraph(ui, &job.text, &spans, &face, size * 1.55);
     }
