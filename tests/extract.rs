@@ -305,3 +305,134 @@ fn a_template_nested_absurdly_deep_is_not_unwrapped_into_a_crash() {
         Err(e) => assert!(matches!(e, ExtractError::TooDeep(_)), "{e}"),
     }
 }
+
+/// Invented story paragraphs, long enough to read as prose.
+fn story(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "<p>Paragraph {i} of the story: the harbour board met again on Tuesday and \
+                 agreed that the night ferries would keep their winter timetable until the \
+                 ice on the northern channel has cleared, officials said.</p>"
+            )
+        })
+        .collect()
+}
+
+fn text_of(html: &str) -> String {
+    extract::extract(html, Some(&url("https://news.example/a/1.html")))
+        .unwrap()
+        .to_text()
+}
+
+#[test]
+fn a_dateline_marked_up_inside_the_first_paragraph_is_kept() {
+    // Readability takes any element named "dateline" for the byline and
+    // drops it; the dateline is the start of the story.
+    let html = format!(
+        "<html><head><title>Ferries keep winter timetable</title></head><body>\
+         <article><h1>Ferries keep winter timetable</h1>\
+         <p><span class=\"dateline\">PORT ELLIS &ndash;</span> The night ferries will keep \
+         their winter timetable for another month, the harbour board said on Tuesday \
+         after a long meeting.</p>{}</article></body></html>",
+        story(5)
+    );
+    let text = text_of(&html);
+    assert!(text.contains("PORT ELLIS – The night ferries"), "{text}");
+}
+
+#[test]
+fn a_page_shipped_inside_noscript_is_read() {
+    let html = format!(
+        "<html><head><title>Bears counted in the valley</title></head><body>\
+         <script>render()</script><noscript><div id=\"page\"><nav><a href=\"/\">Home</a></nav>\
+         <h1>Bears counted in the valley</h1><div id=\"text\">{}</div></div></noscript>\
+         </body></html>",
+        story(5)
+    );
+    let text = text_of(&html);
+    assert!(text.contains("Paragraph 4 of the story"), "{text}");
+}
+
+#[test]
+fn publication_metadata_lines_at_the_edges_are_dropped_but_dated_content_is_kept() {
+    let html = format!(
+        "<html><head><title>Tasting evenings this spring</title></head><body><article>\
+         <h1>Tasting evenings this spring</h1><p>24.01.2022 11:38 Category: News</p>\
+         {}<p>Hall B opens 2020</p>{}<p>Posted 16 March 2021</p></article></body></html>",
+        story(3),
+        story(3)
+    );
+    let text = text_of(&html);
+    assert!(!text.contains("Category: News"), "{text}");
+    assert!(!text.contains("16 March 2021"), "{text}");
+    // The same shape inside the story is the story's.
+    assert!(text.contains("Hall B opens 2020"), "{text}");
+}
+
+#[test]
+fn a_read_more_link_to_another_story_and_the_line_introducing_links_are_dropped() {
+    let html = format!(
+        "<html><head><title>Ferries keep winter timetable</title></head><body><article>\
+         <h1>Ferries keep winter timetable</h1>{}\
+         <p>Read more: <a href=\"/b/2.html\">Harbour board names a new chair after vote</a></p>\
+         {}<p>You might want to look at these:</p>\
+         <p><a href=\"/c/3.html\">Ice on the northern channel: what we know so far</a></p>\
+         </article></body></html>",
+        story(3),
+        story(3)
+    );
+    let text = text_of(&html);
+    assert!(!text.contains("Read more"), "{text}");
+    assert!(!text.contains("look at these"), "{text}");
+    assert!(text.contains("Paragraph 2 of the story"), "{text}");
+}
+
+#[test]
+fn soft_hyphens_go_and_text_is_composed() {
+    // A soft hyphen is a hyphenation hint for a browser; kept, it splits
+    // words for search and shows as a hyphen in the reader.
+    let html = format!(
+        "<html><head><title>Ferries keep winter timetable</title></head><body><article>\
+         <h1>Ferries keep winter timetable</h1><p>In the Mit\u{ad}tel\u{ad}al\u{ad}ter the \
+         cafe\u{301} by the harbour already sold tickets for the crossing, long before the \
+         board existed.</p>{}</article></body></html>",
+        story(4)
+    );
+    let text = text_of(&html);
+    assert!(text.contains("Mittelalter the caf\u{e9} by"), "{text}");
+}
+
+#[test]
+fn opening_paragraphs_above_the_body_container_are_kept() {
+    let html = format!(
+        "<html><head><title>Ferries keep winter timetable</title></head><body><article>\
+         <h1>Ferries keep winter timetable</h1>\
+         <div class=\"top\"><div class=\"kicker\"><a href=\"/ports\">Ports</a> \
+         <a href=\"/winter\">Winter</a> <a href=\"/ferries\">Ferries</a></div>\
+         <p>The opening paragraph sits above the body container, as many news sites lay \
+         it out, and it is the first thing a reader should see.</p></div>\
+         <div class=\"text\">{}</div></article>\
+         <div class=\"site\">The Harbour Times, news from the coast since 1921</div>\
+         </body></html>",
+        story(8)
+    );
+    let text = text_of(&html);
+    assert!(text.contains("The opening paragraph sits above"), "{text}");
+    assert_eq!(text.matches("The opening paragraph").count(), 1, "{text}");
+}
+
+#[test]
+fn an_author_box_named_in_a_class_is_dropped() {
+    let html = format!(
+        "<html><head><title>Ferries keep winter timetable</title></head><body><article>\
+         <h1>Ferries keep winter timetable</h1>{}\
+         <div class=\"post-author-info\"><p>Mira Sen writes about ports and shipping and \
+         lives by the sea with two cats and a very old boat. Before that she reported on \
+         railways for eleven years, and she still keeps a timetable from 1998 on her desk \
+         next to a photograph of a ferry.</p></div></article></body></html>",
+        story(5)
+    );
+    let text = text_of(&html);
+    assert!(!text.contains("Mira Sen writes"), "{text}");
+}

@@ -280,6 +280,28 @@ fn is_date_only(t: &str) -> bool {
                 .all(|c| c.is_ascii_digit() || " .:/-,|".contains(c)))
 }
 
+/// A short line of publication metadata: a date with a label or a category
+/// ("24.01.2022 11:38 Kategorie: News", "2021-10-16 | Botschaft",
+/// "16 marca 2021").
+fn is_date_meta(t: &str) -> bool {
+    let t = t.trim();
+    if t.chars().count() > 60 {
+        return false;
+    }
+    // A year, or a day.month.year date.
+    let has_year = t
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|d| d.len() == 4 && (d.starts_with("19") || d.starts_with("20")));
+    if !has_year {
+        return false;
+    }
+    let words = t
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .count();
+    words <= 3
+}
+
 fn is_furniture(b: &Block) -> bool {
     let t = lower_text(b);
     if !matches!(b, Block::Image { .. }) {
@@ -311,6 +333,20 @@ fn is_furniture(b: &Block) -> bool {
     n < 160 && FURNITURE.iter().any(|f| t.contains(f))
 }
 
+/// A short line that introduces what follows: a heading, or a short
+/// paragraph ending in a colon.
+fn is_lead_in(b: &Block) -> bool {
+    let t = b.text();
+    let t = t.trim();
+    let n = t.chars().count();
+    match b {
+        Block::Paragraph { .. } => {
+            n <= 80 && (t.ends_with(':') || t.ends_with('…') || t.ends_with("..."))
+        }
+        _ => false,
+    }
+}
+
 fn is_link_farm(b: &Block) -> bool {
     match b {
         Block::List { items, .. } => {
@@ -322,7 +358,17 @@ fn is_link_farm(b: &Block) -> bool {
         }
         Block::Paragraph { inlines } => {
             let len: usize = inlines.iter().map(|r| r.text().chars().count()).sum();
-            link_density_runs(inlines) > 0.75 && len < 300
+            let density = link_density_runs(inlines);
+            // "Read more: <link>", "Le puede interesar: <link>": a label
+            // and a link to another story.
+            let label: String = inlines
+                .iter()
+                .filter(|r| !matches!(r, Inline::Link { .. }))
+                .map(|r| r.text())
+                .collect::<String>();
+            let label = label.trim();
+            let teaser = density > 0.5 && label.chars().count() <= 30 && label.ends_with(':');
+            (density > 0.75 || teaser) && len < 300
         }
         _ => false,
     }
@@ -353,8 +399,28 @@ pub fn prune(blocks: &mut Vec<Block>) {
             blocks.truncate(i);
         }
     }
-    // 2. Single blocks of furniture and link farms.
-    blocks.retain(|b| !is_furniture(b) && !is_link_farm(b));
+    // 2. Single blocks of furniture and link farms, with the line that
+    // introduces a link farm ("See also:", "Auch interessant:").
+    let last = blocks.len().saturating_sub(1);
+    let mut drop: Vec<bool> = blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            is_furniture(b)
+                || is_link_farm(b)
+                // Publication metadata sits at the edges of the article.
+                || ((i < 3 || i == last)
+                    && !matches!(b, Block::Image { .. })
+                    && is_date_meta(&b.text()))
+        })
+        .collect();
+    for i in 1..blocks.len() {
+        if is_link_farm(&blocks[i]) && is_lead_in(&blocks[i - 1]) {
+            drop[i - 1] = true;
+        }
+    }
+    let mut keep = drop.iter().map(|d| !d);
+    blocks.retain(|_| keep.next().unwrap_or(true));
     // 3. Trailing debris: short link-heavy or very short blocks at the end.
     while let Some(last) = blocks.last() {
         let len = last.text().chars().count();

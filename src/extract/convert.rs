@@ -71,7 +71,7 @@ impl Converter<'_> {
     fn walk(&mut self, n: &NodeRef<'_>) {
         if n.is_text() {
             self.buf.push(Inline::Text {
-                text: n.text().to_string(),
+                text: tidy(&n.text()),
             });
             return;
         }
@@ -291,7 +291,7 @@ enum Style {
 fn collect(n: &NodeRef<'_>, base: Option<&Url>, style: Style, out: &mut Vec<Inline>) {
     for c in n.children() {
         if c.is_text() {
-            let text = c.text().to_string();
+            let text = tidy(&c.text());
             out.push(match style {
                 Style::Plain => Inline::Text { text },
                 Style::Em => Inline::Emphasis {
@@ -435,9 +435,22 @@ fn squeeze(s: &str) -> String {
     out
 }
 
-/// Whitespace collapsed and trimmed.
+/// Whitespace collapsed and trimmed (and [`tidy`]).
 pub fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    tidy(s).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text as a reader stores it: Unicode NFC (pages mix composed and
+/// decomposed forms, Bengali and Vietnamese especially, which would defeat
+/// search and comparison), without soft hyphens, which are line-break hints
+/// for a browser's hyphenation, not text.
+pub fn tidy(s: &str) -> String {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization as _, is_nfc_quick};
+    let shy = s.contains('\u{ad}');
+    if !shy && is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        return s.to_string();
+    }
+    s.chars().filter(|&c| c != '\u{ad}').nfc().collect()
 }
 
 /// Resolves a link; only http(s) survives.

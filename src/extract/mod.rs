@@ -25,7 +25,7 @@ use url::Url;
 pub use document::{Article, Block, Inline, Meta};
 
 /// Bumped whenever extraction output changes.
-pub const EXTRACTOR_VERSION: i64 = 2;
+pub const EXTRACTOR_VERSION: i64 = 3;
 
 /// Fewer characters of body text than this is "too short": a paywall stub,
 /// a consent page, a video page. The feed's own text is kept instead.
@@ -129,6 +129,7 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
     if nesting_exceeds(&doc.root(), MAX_DEPTH) {
         return Err(ExtractError::TooDeep(MAX_DEPTH));
     }
+    select::keep_datelines(&doc);
     let base = page_base(&doc, url);
     let cfg = dom_smoothie::Config {
         max_elements_to_parse: 50_000,
@@ -155,6 +156,12 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
         let text = convert::collapse(&node.text());
         (finish(convert::blocks(&node, base.as_ref()), &title), text)
     });
+    // The body the publisher's markup names, converted before Readability
+    // edits the page.
+    let marked = select::by_markup(&readability.doc)
+        .map(|node| finish(convert::blocks(&node, base.as_ref()), &title));
+    let by_paragraphs = select::by_paragraphs(&readability.doc)
+        .map(|node| finish(convert::blocks(&node, base.as_ref()), &title));
     let mut scored = Vec::new();
     let mut byline = md.byline.clone();
     if let Ok(found) = readability.parse() {
@@ -162,20 +169,25 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
         scored = finish(convert::blocks(&content.root(), base.as_ref()), &title);
         byline = byline.or(found.byline);
     }
-    // Readability's pick, unless it found too little and the publisher's
-    // markup names a body with more. Readability edits the page as it goes,
-    // so the markup is looked up on a fresh parse, only in that case.
     let mut blocks = scored;
-    if text_len(&blocks) < 2 * MIN_ARTICLE_CHARS || prose_len(&blocks) < 2 * MIN_ARTICLE_CHARS {
-        let fresh = dom_query::Document::from(html);
-        select::unwrap_templates(&fresh, |t| !tag_depth_exceeds(t, 2 * MAX_DEPTH));
-        select::clean(&fresh);
-        if let Some(node) = select::by_markup(&fresh) {
-            let m = finish(convert::blocks(&node, base.as_ref()), &title);
-            if text_len(&m) > text_len(&blocks) || prose_len(&m) > 2 * prose_len(&blocks) {
-                blocks = m;
-            }
+    // Readability's pick, unless the publisher's markup names a body with
+    // as much prose (it is cleaner: it ends where the article ends) or
+    // Readability found too little.
+    if let Some(m) = marked {
+        let short =
+            text_len(&blocks) < 2 * MIN_ARTICLE_CHARS || prose_len(&blocks) < 2 * MIN_ARTICLE_CHARS;
+        if (short && (text_len(&m) > text_len(&blocks) || prose_len(&m) > 2 * prose_len(&blocks)))
+            || prose_len(&m) * 2 >= prose_len(&blocks) * 3
+        {
+            blocks = m;
         }
+    }
+    // Nothing yet: the container of the most paragraph text.
+    if let Some(p) = by_paragraphs
+        && text_len(&blocks) < 2 * MIN_ARTICLE_CHARS
+        && text_len(&p) > text_len(&blocks)
+    {
+        blocks = p;
     }
     // Readability chose text that is not under the page's own headline (a
     // teaser of another story, a table), or far less than the headline's
@@ -185,13 +197,18 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
             .iter()
             .find(|b| matches!(b, Block::Paragraph { .. }) && b.text().chars().count() > 80)
             .map(|b| b.text().chars().take(80).collect::<String>());
-        let outside = first.is_some_and(|f| !anchor_text.contains(&convert::collapse(&f)));
+        let outside = first.is_some_and(|f| !anchor_text.contains(&convert::collapse(&f)))
+            // ... unless Readability's pick has far more prose (a transcript
+            // under a short summary).
+            && prose_len(&blocks) < 3 * prose_len(&a).max(1);
         let longer = text_len(&a) > 2 * text_len(&blocks);
         // A table or a list of names (short lines) is not the story when
         // the headline's container has its prose.
         let more_prose = prose_len(&a) > 2 * prose_len(&blocks);
         if (outside || longer || more_prose) && text_len(&a) >= 2 * MIN_ARTICLE_CHARS {
             blocks = a;
+        } else {
+            blocks = with_opening(blocks, &a);
         }
     }
     // The publisher's own plain text (JSON-LD articleBody), when the page
@@ -328,6 +345,46 @@ fn nesting_exceeds(root: &dom_query::NodeRef<'_>, limit: usize) -> bool {
         }
     }
     false
+}
+
+/// Readability's pick often starts a paragraph or two into the story: the
+/// opening paragraphs sit between the headline and the body container.
+/// Prose paragraphs of the headline's container that come before the
+/// pick's first paragraph are put back in front of it.
+fn with_opening(blocks: Vec<Block>, anchored: &[Block]) -> Vec<Block> {
+    let Some(first) = blocks
+        .iter()
+        .find(|b| matches!(b, Block::Paragraph { .. }) && b.text().chars().count() > 80)
+        .map(|b| convert::collapse(&b.text()))
+    else {
+        return blocks;
+    };
+    let Some(at) = anchored
+        .iter()
+        .position(|b| convert::collapse(&b.text()) == first)
+    else {
+        return blocks;
+    };
+    let have: std::collections::HashSet<String> = blocks
+        .iter()
+        .map(|b| convert::collapse(&b.text()))
+        .collect();
+    let opening: Vec<Block> = anchored[..at]
+        .iter()
+        .filter(|b| {
+            matches!(b, Block::Paragraph { .. })
+                && b.text().chars().count() >= 80
+                && boilerplate::link_density(b) < 0.3
+                && !have.contains(&convert::collapse(&b.text()))
+        })
+        .cloned()
+        .collect();
+    if opening.is_empty() {
+        return blocks;
+    }
+    let mut out = opening;
+    out.extend(blocks);
+    out
 }
 
 fn text_len(blocks: &[Block]) -> usize {

@@ -113,7 +113,15 @@ const BAD_TOKENS: &[&str] = &[
 const STRIP: &str = "script, style, noscript, iframe, button, input, select, textarea, svg, canvas, \
 template, object, embed, dialog, link, meta";
 
+/// Substrings of class or id values that name furniture wherever they
+/// appear in the name (trafilatura's discard list uses the same idea).
+const BAD_SUBSTRINGS: &[&str] = &["author", "meta", "embed", "paywall", "cookie", "related"];
+
 fn tokens_bad(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    if BAD_SUBSTRINGS.iter().any(|s| lower.contains(s)) {
+        return true;
+    }
     value
         .split(|c: char| c.is_whitespace())
         .filter(|t| !t.is_empty())
@@ -232,8 +240,35 @@ pub fn unwrap_templates(doc: &Document, safe: impl Fn(&str) -> bool) {
     }
 }
 
+/// Datelines ("KOBE -", "MOSCOW (Agency) -") marked up inside the first
+/// paragraph are part of the story, but Readability takes any element named
+/// "dateline" for a byline and removes it: unname those inside paragraphs.
+pub fn keep_datelines(doc: &Document) {
+    let marked: Vec<NodeRef<'_>> = doc
+        .select("p [class*=\"dateline\"], p [id*=\"dateline\"]")
+        .nodes()
+        .to_vec();
+    for n in marked {
+        n.remove_attr("class");
+        n.remove_attr("id");
+    }
+}
+
 /// Removes non-content elements from the page.
 pub fn clean(doc: &Document) {
+    // A <noscript> that holds the page itself (sites that render the page
+    // by script and ship the text for no-script readers) is kept.
+    let page_own = body_own_text(doc);
+    for n in doc.select("noscript").nodes() {
+        let (total, linked) = own_text_len(n);
+        if (total - linked) * 2 > page_own
+            && let Some(child) = n.first_child()
+        {
+            // unwrap_node removes the child's parent (the noscript), keeping
+            // its children in place.
+            child.unwrap_node();
+        }
+    }
     doc.select(STRIP).remove();
     // Forms are search boxes and sign-ups, except on ASP.NET pages, where one
     // form wraps the whole page: keep forms that hold real text.
@@ -403,8 +438,38 @@ pub fn by_title<'a>(doc: &'a Document, title: &str) -> Option<NodeRef<'a>> {
         let (total, linked) = own_text_len(&node);
         let own = total - linked;
         if own >= 500 {
-            return (own * 10 < page_own * 8 && linked * 2 < total).then_some(node);
+            return (own < page_own && linked * 2 < total).then_some(node);
         }
     }
     None
+}
+
+/// The container of the most paragraph text outside links: each `<p>`
+/// counts for its parent in full and for its grandparent by half. A plain
+/// fallback for pages Readability gives up on.
+pub fn by_paragraphs<'a>(doc: &'a Document) -> Option<NodeRef<'a>> {
+    let mut score: std::collections::HashMap<dom_query::NodeId, (usize, NodeRef<'a>)> =
+        std::collections::HashMap::new();
+    for p in doc.select("p").nodes() {
+        let (total, linked) = own_text_len(p);
+        let own = total - linked;
+        if own < 25 {
+            continue;
+        }
+        if let Some(parent) = p.parent() {
+            score.entry(parent.id).or_insert((0, parent)).0 += own;
+            if let Some(grand) = parent.parent() {
+                score.entry(grand.id).or_insert((0, grand)).0 += own / 2;
+            }
+        }
+    }
+    score
+        .into_values()
+        .filter(|(_, n)| {
+            !n.node_name()
+                .is_some_and(|t| t.eq_ignore_ascii_case("html"))
+        })
+        .max_by_key(|(s, _)| *s)
+        .filter(|(s, _)| *s >= 200)
+        .map(|(_, n)| n)
 }
