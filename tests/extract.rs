@@ -436,3 +436,49 @@ fn an_author_box_named_in_a_class_is_dropped() {
     let text = text_of(&html);
     assert!(!text.contains("Mira Sen writes"), "{text}");
 }
+
+#[test]
+fn disclosures_sign_in_prompts_rights_lines_and_caption_credits_are_dropped() {
+    let html = format!(
+        "<html><head><title>Ferries keep winter timetable</title></head><body><article>\
+         <h1>Ferries keep winter timetable</h1>\
+         <p>This post contains affiliate links: we may earn a commission on tickets.</p>{}\
+         <p>The old quay at dawn, before the first crossing. (Photo: Harbour Archive)</p>\
+         <h6><strong>See: </strong><a href=\"/d/4.html\">Ice breaker returns to the north</a></h6>\
+         {}<p>To view the full story, please subscribe to The Harbour Times.</p>\
+         <p>Materiały chronione. Wszelkie prawa zastrzeżone.</p></article></body></html>",
+        story(3),
+        story(3)
+    );
+    let text = text_of(&html);
+    for junk in [
+        "affiliate links",
+        "(Photo: Harbour Archive)",
+        "Ice breaker returns",
+        "To view the full story",
+        "prawa zastrzeżone",
+    ] {
+        assert!(!text.contains(junk), "{junk:?} leaked into:\n{text}");
+    }
+    assert_eq!(
+        text.matches("Paragraph 2 of the story").count(),
+        2,
+        "{text}"
+    );
+}
+
+#[test]
+fn a_long_heading_above_the_body_is_kept_as_the_standfirst() {
+    let html = format!(
+        "<html><head><title>Ferries keep winter timetable</title></head><body><article>\
+         <h1>Ferries keep winter timetable</h1>\
+         <div class=\"top\"><h2>The harbour board wants the night ferries to run on the winter \
+         timetable until the northern channel is free of ice, it said in a statement.</h2></div>\
+         <div class=\"text\">{}</div></article>\
+         <div class=\"site\">The Harbour Times, news from the coast since 1921</div>\
+         </body></html>",
+        story(8)
+    );
+    let text = text_of(&html);
+    assert!(text.contains("wants the night ferries to run"), "{text}");
+}

@@ -88,6 +88,13 @@ const TAIL_MARKERS: &[&str] = &[
 /// Phrases that mark a single block as furniture rather than article.
 const FURNITURE: &[&str] = &[
     "all rights reserved",
+    "alle rechte vorbehalten",
+    "tous droits réservés",
+    "todos los derechos reservados",
+    "todos os direitos reservados",
+    "tutti i diritti riservati",
+    "wszelkie prawa zastrzeżone",
+    "apps for ios",
     "copyright ©",
     "copyright (c)",
     "subscribe to our newsletter",
@@ -139,6 +146,28 @@ const FURNITURE: &[&str] = &[
     "compartir en",
     "suscríbete",
     "condividi",
+    // Licence lines.
+    "creative commons",
+    "cc-by",
+    "cc by-",
+    // Disclosures of affiliate links and advertising.
+    "affiliate link",
+    "affiliate-link",
+    "advertising disclosure",
+    "may receive compensation",
+    "may earn a commission",
+    "earn a commission",
+    "enthält werbung",
+    "provisions-link",
+    // Sign-in and subscription prompts.
+    "subscribe now",
+    "to view the full story",
+    "already a subscriber",
+    "must be logged in",
+    "nicht eingeloggt",
+    "eingeloggt sein",
+    "suscríbase",
+    "hazte miembro",
 ];
 
 /// A block that is exactly one of these words is a label, not text.
@@ -193,7 +222,17 @@ fn is_credit(t: &str) -> bool {
         "(bild",
         "© ",
     ];
-    PREFIXES.iter().any(|p| t.starts_with(p))
+    // A caption that ends with its credit: "... im Überblick. (Foto: Getty)",
+    // "... del año escolar. Foto: Andina".
+    let credit_tail = t.rsplit_once(['(', '.']).is_some_and(|(_, tail)| {
+        let tail = tail.trim();
+        tail.chars().count() <= 50
+            && ["foto:", "fotos:", "photo:", "crédito:", "credit:", "bild:"]
+                .iter()
+                .any(|p| tail.starts_with(p))
+    });
+    credit_tail
+        || PREFIXES.iter().any(|p| t.starts_with(p))
         || (t.ends_with(')')
             && (t.contains("/ istock")
                 || t.contains("/ getty")
@@ -347,6 +386,22 @@ fn is_lead_in(b: &Block) -> bool {
     }
 }
 
+/// "Read more: <link>", "Le puede interesar: <link>": a label and a link to
+/// another story, in a paragraph, a heading or a quote.
+fn is_teaser_link(inlines: &[Inline]) -> bool {
+    let len: usize = inlines.iter().map(|r| r.text().chars().count()).sum();
+    let label: String = inlines
+        .iter()
+        .filter(|r| !matches!(r, Inline::Link { .. }))
+        .map(|r| r.text())
+        .collect::<String>();
+    let label = label.trim();
+    len < 300
+        && link_density_runs(inlines) > 0.5
+        && label.chars().count() <= 30
+        && label.ends_with(':')
+}
+
 fn is_link_farm(b: &Block) -> bool {
     match b {
         Block::List { items, .. } => {
@@ -358,18 +413,9 @@ fn is_link_farm(b: &Block) -> bool {
         }
         Block::Paragraph { inlines } => {
             let len: usize = inlines.iter().map(|r| r.text().chars().count()).sum();
-            let density = link_density_runs(inlines);
-            // "Read more: <link>", "Le puede interesar: <link>": a label
-            // and a link to another story.
-            let label: String = inlines
-                .iter()
-                .filter(|r| !matches!(r, Inline::Link { .. }))
-                .map(|r| r.text())
-                .collect::<String>();
-            let label = label.trim();
-            let teaser = density > 0.5 && label.chars().count() <= 30 && label.ends_with(':');
-            (density > 0.75 || teaser) && len < 300
+            (link_density_runs(inlines) > 0.75 || is_teaser_link(inlines)) && len < 300
         }
+        Block::Heading { inlines, .. } | Block::Quote { inlines } => is_teaser_link(inlines),
         _ => false,
     }
 }

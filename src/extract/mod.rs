@@ -372,7 +372,8 @@ fn with_opening(blocks: Vec<Block>, anchored: &[Block]) -> Vec<Block> {
     let opening: Vec<Block> = anchored[..at]
         .iter()
         .filter(|b| {
-            matches!(b, Block::Paragraph { .. })
+            // A standfirst is often marked up as a (long) heading.
+            matches!(b, Block::Paragraph { .. } | Block::Heading { .. })
                 && b.text().chars().count() >= 80
                 && boilerplate::link_density(b) < 0.3
                 && !have.contains(&convert::collapse(&b.text()))
