@@ -1,7 +1,7 @@
 //! Extraction evaluation and speed benchmark over the development corpora.
 //!
 //! ```sh
-//! cargo run --release --example eval_extract -- ../shared [--out DIR] [--speed]
+//! cargo run --release --example eval_extract -- ../shared [--out DIR] [--speed | --speed-only]
 //! ```
 //!
 //! Writes one plain-text output per page (title line, blank line, paragraphs)
@@ -25,7 +25,9 @@ fn main() {
         .and_then(|i| rest.get(i + 1))
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("khabar-eval"));
-    let speed = rest.iter().any(|a| a == "--speed");
+    let speed = rest.iter().any(|a| a == "--speed" || a == "--speed-only");
+    // --speed-only: skip the scoring runs.
+    let speed_only = rest.iter().any(|a| a == "--speed-only");
     // --baseline: score dom_smoothie's own text output instead of Khabar's.
     let baseline = rest.iter().any(|a| a == "--baseline");
     let run = |bytes: &[u8], url: Option<&url::Url>| -> Option<String> {
@@ -45,6 +47,10 @@ fn main() {
     };
 
     let traf = shared.join("corpus/trafilatura-eval");
+    if speed_only {
+        speed_run(&load_traf(&traf));
+        return;
+    }
     let read = shared.join("corpus/readability-test-pages");
     let traf_out = out.join("trafilatura-eval");
     let read_out = out.join("readability-test-pages");

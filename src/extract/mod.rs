@@ -160,13 +160,19 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
     // edits the page.
     let marked = select::by_markup(&readability.doc)
         .map(|node| finish(convert::blocks(&node, base.as_ref()), &title));
-    let by_paragraphs = select::by_paragraphs(&readability.doc)
-        .map(|node| finish(convert::blocks(&node, base.as_ref()), &title));
     let mut scored = Vec::new();
     let mut byline = md.byline.clone();
     if let Ok(found) = readability.parse() {
-        let content = dom_query::Document::from(found.content.as_ref());
-        scored = finish(convert::blocks(&content.root(), base.as_ref()), &title);
+        // Readability leaves its pick in its document as #readability-page-1:
+        // convert that node rather than parse the serialised copy again.
+        let picked = readability.doc.select("#readability-page-1");
+        scored = match picked.nodes().first() {
+            Some(node) => finish(convert::blocks(node, base.as_ref()), &title),
+            None => {
+                let content = dom_query::Document::from(found.content.as_ref());
+                finish(convert::blocks(&content.root(), base.as_ref()), &title)
+            }
+        };
         byline = byline.or(found.byline);
     }
     let mut blocks = scored;
@@ -182,12 +188,18 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
             blocks = m;
         }
     }
-    // Nothing yet: the container of the most paragraph text.
-    if let Some(p) = by_paragraphs
-        && text_len(&blocks) < 2 * MIN_ARTICLE_CHARS
-        && text_len(&p) > text_len(&blocks)
-    {
-        blocks = p;
+    // Nothing yet: the container of the most paragraph text, looked up on
+    // a fresh parse (Readability has edited the page), only in this case.
+    if text_len(&blocks) < 2 * MIN_ARTICLE_CHARS {
+        let fresh = dom_query::Document::from(html);
+        select::unwrap_templates(&fresh, |t| !tag_depth_exceeds(t, 2 * MAX_DEPTH));
+        select::clean(&fresh);
+        if let Some(p) = select::by_paragraphs(&fresh)
+            .map(|node| finish(convert::blocks(&node, base.as_ref()), &title))
+            && text_len(&p) > text_len(&blocks)
+        {
+            blocks = p;
+        }
     }
     // Readability chose text that is not under the page's own headline (a
     // teaser of another story, a table), or far less than the headline's
@@ -359,31 +371,32 @@ fn with_opening(blocks: Vec<Block>, anchored: &[Block]) -> Vec<Block> {
     else {
         return blocks;
     };
-    let Some(at) = anchored
-        .iter()
-        .position(|b| convert::collapse(&b.text()) == first)
-    else {
+    let Some(at) = anchored.iter().position(|b| {
+        matches!(b, Block::Paragraph { .. }) && convert::collapse(&b.text()) == first
+    }) else {
         return blocks;
     };
-    let have: std::collections::HashSet<String> = blocks
-        .iter()
-        .map(|b| convert::collapse(&b.text()))
-        .collect();
-    let opening: Vec<Block> = anchored[..at]
+    let opening: Vec<&Block> = anchored[..at]
         .iter()
         .filter(|b| {
             // A standfirst is often marked up as a (long) heading.
             matches!(b, Block::Paragraph { .. } | Block::Heading { .. })
                 && b.text().chars().count() >= 80
                 && boilerplate::link_density(b) < 0.3
-                && !have.contains(&convert::collapse(&b.text()))
         })
-        .cloned()
         .collect();
     if opening.is_empty() {
         return blocks;
     }
-    let mut out = opening;
+    let have: std::collections::HashSet<String> = blocks
+        .iter()
+        .map(|b| convert::collapse(&b.text()))
+        .collect();
+    let mut out: Vec<Block> = opening
+        .into_iter()
+        .filter(|b| !have.contains(&convert::collapse(&b.text())))
+        .cloned()
+        .collect();
     out.extend(blocks);
     out
 }

@@ -110,8 +110,10 @@ const BAD_TOKENS: &[&str] = &[
 ];
 
 /// Elements that are never content.
-const STRIP: &str = "script, style, noscript, iframe, button, input, select, textarea, svg, canvas, \
-template, object, embed, dialog, link, meta";
+const STRIP: &[&str] = &[
+    "script", "style", "noscript", "iframe", "button", "input", "select", "textarea", "svg",
+    "canvas", "template", "object", "embed", "dialog", "link", "meta",
+];
 
 /// Substrings of class or id values that name furniture wherever they
 /// appear in the name (trafilatura's discard list uses the same idea).
@@ -122,14 +124,14 @@ fn tokens_bad(value: &str) -> bool {
     if BAD_SUBSTRINGS.iter().any(|s| lower.contains(s)) {
         return true;
     }
-    value
+    lower
         .split(|c: char| c.is_whitespace())
         .filter(|t| !t.is_empty())
         .any(|t| {
             // A BEM modifier ("Section--Ads": a section that has ad slots)
             // describes, it does not name: look at the block name only.
-            let t = t.split("--").next().unwrap_or(t).to_ascii_lowercase();
-            BAD_TOKENS.contains(&t.as_str())
+            let t = t.split("--").next().unwrap_or(t);
+            BAD_TOKENS.contains(&t)
                 || t.split(['-', '_']).any(|part| {
                     matches!(
                         part,
@@ -245,9 +247,15 @@ pub fn unwrap_templates(doc: &Document, safe: impl Fn(&str) -> bool) {
 /// "dateline" for a byline and removes it: unname those inside paragraphs.
 pub fn keep_datelines(doc: &Document) {
     let marked: Vec<NodeRef<'_>> = doc
-        .select("p [class*=\"dateline\"], p [id*=\"dateline\"]")
+        .select("[class*=\"dateline\"], [id*=\"dateline\"]")
         .nodes()
-        .to_vec();
+        .iter()
+        .filter(|n| {
+            n.ancestors_it(Some(6))
+                .any(|a| a.node_name().is_some_and(|t| t.eq_ignore_ascii_case("p")))
+        })
+        .copied()
+        .collect();
     for n in marked {
         n.remove_attr("class");
         n.remove_attr("id");
@@ -255,104 +263,237 @@ pub fn keep_datelines(doc: &Document) {
 }
 
 /// Removes non-content elements from the page.
+///
+/// One walk sorts the elements into what each step looks at; the steps then
+/// run in order, each skipping what an earlier one already took out.
 pub fn clean(doc: &Document) {
+    let mut noscripts = Vec::new();
+    let mut strip = Vec::new();
+    let mut forms = Vec::new();
+    let mut hidden = Vec::new();
+    let mut furniture = Vec::new();
+    let mut suspects = Vec::new();
+    let mut stack: Vec<NodeRef<'_>> = Vec::new();
+    if let Some(html) = doc.root().first_element_child() {
+        stack.push(html);
+    }
+    // Pushed in reverse so that elements pop in document order.
+    while let Some(n) = stack.pop() {
+        let mut c = n.last_child();
+        while let Some(k) = c {
+            c = k.prev_sibling();
+            if k.is_element() {
+                stack.push(k);
+            }
+        }
+        // html5ever gives HTML element names in lower case.
+        let Some(name) = n.node_name() else { continue };
+        let name: &str = &name;
+        if name == "noscript" {
+            noscripts.push(n);
+        }
+        if STRIP.contains(&name) {
+            strip.push(n);
+            continue;
+        }
+        if name == "form" {
+            forms.push(n);
+        }
+        let style_hidden = n.attr("style").is_some_and(|s| {
+            let s = s.to_ascii_lowercase().replace(' ', "");
+            s.contains("display:none") || s.contains("visibility:hidden")
+        });
+        if n.has_attr("hidden")
+            || n.attr("aria-hidden").is_some_and(|v| &*v == "true")
+            || style_hidden
+        {
+            hidden.push(n);
+        }
+        if matches!(name, "nav" | "aside" | "footer" | "menu") {
+            furniture.push(n);
+        }
+        if !matches!(name, "html" | "body" | "article" | "main")
+            && (n.attr("class").is_some_and(|c| tokens_bad(&c))
+                || n.attr("id").is_some_and(|i| tokens_bad(&i)))
+        {
+            suspects.push(n);
+        }
+    }
     // A <noscript> that holds the page itself (sites that render the page
     // by script and ship the text for no-script readers) is kept.
-    let page_own = body_own_text(doc);
-    for n in doc.select("noscript").nodes() {
+    let mut page_own = None;
+    for n in &noscripts {
         let (total, linked) = own_text_len(n);
-        if (total - linked) * 2 > page_own
+        if total - linked >= 200
+            && (total - linked) * 2 > *page_own.get_or_insert_with(|| body_own_text(doc))
             && let Some(child) = n.first_child()
         {
             // unwrap_node removes the child's parent (the noscript), keeping
-            // its children in place.
+            // its children in place; they were sorted by the walk above
+            // (dom_query parses noscript markup as elements).
             child.unwrap_node();
         }
     }
-    doc.select(STRIP).remove();
+    for n in strip {
+        n.remove_from_parent();
+    }
+    let attached = |n: &NodeRef<'_>| {
+        n.parent().is_some()
+            && n.ancestors_it(None)
+                .last()
+                .is_some_and(|top| top.is_document())
+    };
     // Forms are search boxes and sign-ups, except on ASP.NET pages, where one
     // form wraps the whole page: keep forms that hold real text.
-    let forms: Vec<NodeRef<'_>> = doc
-        .select("form")
-        .nodes()
-        .iter()
-        .filter(|f| own_text_len(f).0 < 1000)
-        .copied()
-        .collect();
     for f in forms {
-        f.remove_from_parent();
+        if attached(&f) && own_text_len(&f).0 < 1000 {
+            f.remove_from_parent();
+        }
     }
-    doc.select("[hidden], [aria-hidden=\"true\"]").remove();
-    // Hidden by inline style.
-    let hidden: Vec<NodeRef<'_>> = doc
-        .select("[style]")
-        .nodes()
-        .iter()
-        .filter(|n| {
-            n.attr("style").is_some_and(|s| {
-                let s = s.to_ascii_lowercase().replace(' ', "");
-                s.contains("display:none") || s.contains("visibility:hidden")
-            })
-        })
-        .cloned()
-        .collect();
+    // Hidden by attribute or by inline style.
     for n in hidden {
-        n.remove_from_parent();
+        if attached(&n) {
+            n.remove_from_parent();
+        }
     }
     // Semantic furniture, unless an unclosed one swallowed most of the page.
     let page_own = body_own_text(doc);
-    let furniture: Vec<NodeRef<'_>> = doc.select("nav, aside, footer, menu").nodes().to_vec();
     for n in furniture {
+        if !attached(&n) {
+            continue;
+        }
         let (total, linked) = own_text_len(&n);
-        if n.parent().is_some() && (total - linked) * 2 < page_own {
+        if (total - linked) * 2 < page_own {
             n.remove_from_parent();
         }
     }
     // Containers named as furniture, unless they hold the article itself.
     let page_own = body_own_text(doc);
-    let suspects: Vec<NodeRef<'_>> = doc
-        .select("[class], [id]")
-        .nodes()
-        .iter()
-        .filter(|n| {
-            let name = n
-                .node_name()
-                .map(|s| s.to_ascii_lowercase())
-                .unwrap_or_default();
-            if matches!(name.as_str(), "html" | "body" | "article" | "main") {
-                return false;
-            }
-            let class = n.attr("class").map(|s| s.to_string()).unwrap_or_default();
-            let id = n.attr("id").map(|s| s.to_string()).unwrap_or_default();
-            tokens_bad(&class) || tokens_bad(&id)
-        })
-        .cloned()
-        .collect();
+    let suspects: Vec<NodeRef<'_>> = suspects.into_iter().filter(|n| attached(n)).collect();
+    // In document order: a suspect inside one already removed is skipped
+    // (its subtree is gone from the page).
+    let mut removed: std::collections::HashSet<dom_query::NodeId> = Default::default();
     for n in suspects {
-        if n.parent().is_none() {
+        if n.parent().is_none() || n.ancestors_it(None).any(|a| removed.contains(&a.id)) {
             continue;
         }
         let (total, linked) = own_text_len(&n);
-
-        let paragraphs = n
-            .find(&["p"])
-            .iter()
-            .filter(|p| p.text().len() > 120)
-            .count();
-        let holds_article =
-            (paragraphs >= 3 && linked * 3 < total) || (total - linked) * 10 > page_own * 3;
+        let holds_article = (total - linked) * 10 > page_own * 3
+            || (linked * 3 < total && long_paragraphs(&n, 120, 3) >= 3);
         if !holds_article {
+            removed.insert(n.id);
             n.remove_from_parent();
         }
     }
 }
 
-/// The main content node chosen by publisher markup, if any qualifies.
+/// How many `<p>` under `n` have more than `min_bytes` bytes of text,
+/// counting up to `enough` (no text is copied).
+fn long_paragraphs(n: &NodeRef<'_>, min_bytes: usize, enough: usize) -> usize {
+    fn text_bytes(n: &NodeRef<'_>) -> usize {
+        let mut total = 0;
+        let mut stack = vec![*n];
+        while let Some(x) = stack.pop() {
+            if x.is_text() {
+                total += x.text().len();
+                continue;
+            }
+            let mut c = x.first_child();
+            while let Some(y) = c {
+                c = y.next_sibling();
+                stack.push(y);
+            }
+        }
+        total
+    }
+    let mut count = 0;
+    let mut stack = vec![*n];
+    while let Some(x) = stack.pop() {
+        if x.node_name().is_some_and(|t| t.eq_ignore_ascii_case("p")) {
+            if text_bytes(&x) > min_bytes {
+                count += 1;
+                if count >= enough {
+                    return count;
+                }
+            }
+            continue;
+        }
+        let mut c = x.first_element_child();
+        while let Some(y) = c {
+            c = y.next_element_sibling();
+            stack.push(y);
+        }
+    }
+    count
+}
+
+/// A content selector tier, split into what a single walk can test.
+#[derive(Default)]
+struct Tier {
+    classes: Vec<&'static str>,
+    ids: Vec<&'static str>,
+    attrs: Vec<(&'static str, &'static str)>,
+}
+
+/// [`CONTENT_SELECTORS`] as tiers (every selector there is a class, an id or
+/// an `[attr="value"]`).
+static TIERS: std::sync::LazyLock<Vec<Tier>> = std::sync::LazyLock::new(|| {
+    CONTENT_SELECTORS
+        .iter()
+        .map(|group| {
+            let mut t = Tier::default();
+            for sel in group.split(',').map(str::trim) {
+                if let Some(c) = sel.strip_prefix('.') {
+                    t.classes.push(c);
+                } else if let Some(i) = sel.strip_prefix('#') {
+                    t.ids.push(i);
+                } else if let Some((a, v)) = sel
+                    .strip_prefix('[')
+                    .and_then(|x| x.strip_suffix(']'))
+                    .and_then(|x| x.split_once('='))
+                {
+                    t.attrs.push((a, v.trim_matches('"')));
+                }
+            }
+            t
+        })
+        .collect()
+});
+
+/// The main content node chosen by publisher markup, if any qualifies: the
+/// most specific tier of [`CONTENT_SELECTORS`] with a match holding enough
+/// text outside links, and in it the match with the most. One walk over
+/// the page.
 pub fn by_markup<'a>(doc: &'a Document) -> Option<NodeRef<'a>> {
-    for sel in CONTENT_SELECTORS {
-        let matches = doc.select(sel);
+    let tiers = &*TIERS;
+    let mut found: Vec<Vec<NodeRef<'a>>> = vec![Vec::new(); tiers.len()];
+    let mut stack: Vec<NodeRef<'a>> = vec![doc.root()];
+    while let Some(n) = stack.pop() {
+        let mut child = n.first_element_child();
+        while let Some(c) = child {
+            child = c.next_element_sibling();
+            stack.push(c);
+        }
+        if !n.is_element() {
+            continue;
+        }
+        let class = n.attr("class");
+        let id = n.attr("id");
+        let tier = tiers.iter().position(|t| {
+            class
+                .as_deref()
+                .is_some_and(|cl| cl.split_ascii_whitespace().any(|c| t.classes.contains(&c)))
+                || id.as_deref().is_some_and(|i| t.ids.contains(&i))
+                || t.attrs
+                    .iter()
+                    .any(|(a, v)| n.attr(a).is_some_and(|x| &*x == *v))
+        });
+        if let Some(t) = tier {
+            found[t].push(n);
+        }
+    }
+    for matches in found {
         let best = matches
-            .nodes()
             .iter()
             .map(|n| {
                 let (total, linked) = own_text_len(n);
