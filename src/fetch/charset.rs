@@ -64,14 +64,29 @@ pub fn decode(bytes: &[u8], http_charset: Option<&str>) -> Decoded {
         }
         None => {}
     }
-    // 4. Detection.
-    if utf8_ok {
+    // 4. Detection. UTF-8 with a stray bad byte or two (a truncated
+    // character pasted into a CMS) is still UTF-8: browsers show it with a
+    // replacement mark, and a legacy guess would garble every other letter.
+    if utf8_ok || mostly_utf8(bytes) {
         return with(UTF_8, bytes);
     }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let enc = detector.guess(None, chardetng::Utf8Detection::Allow);
     with(enc, bytes)
+}
+
+/// Whether the bytes are UTF-8 but for a few invalid sequences: at least
+/// twenty well-formed multi-byte characters for every bad sequence.
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut good, mut bad) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        good += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        if !chunk.invalid().is_empty() {
+            bad += 1;
+        }
+    }
+    good > 0 && bad * 20 <= good
 }
 
 fn with(enc: &'static Encoding, bytes: &[u8]) -> Decoded {
@@ -268,6 +283,20 @@ mod tests {
         }
         let d = decode(&doc, None);
         assert!(d.text.contains(URDU), "{} via {}", d.text, d.encoding);
+    }
+
+    #[test]
+    fn utf8_with_one_stray_byte_stays_utf8() {
+        // Regression: a page labelled UTF-8 with one bad byte was detected
+        // as windows-1252 and every Polish letter came out as mojibake.
+        let mut doc = "<meta charset=\"UTF-8\"><p>Zażółć gęślą jaźń. "
+            .repeat(5)
+            .into_bytes();
+        doc.push(0xC3);
+        doc.extend("<p>Watchdog wytoczył zarządowi</p>".bytes());
+        let d = decode(&doc, None);
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(d.text.contains("wytoczył zarządowi"), "{}", d.text);
     }
 
     #[test]
