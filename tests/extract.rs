@@ -482,3 +482,17 @@ fn a_long_heading_above_the_body_is_kept_as_the_standfirst() {
     let text = text_of(&html);
     assert!(text.contains("wants the night ferries to run"), "{text}");
 }
+
+#[test]
+fn a_related_heading_with_most_of_the_story_below_it_does_not_cut_the_story() {
+    // "Related" is a tail marker; here it heads a section near the top and
+    // the story goes on for much longer, so nothing is cut.
+    let html = format!(
+        "<html><head><title>Ferries keep winter timetable</title></head><body><article>\
+         <h1>Ferries keep winter timetable</h1>{}<h2>Related</h2>{}</article></body></html>",
+        story(1),
+        story(6)
+    );
+    let text = text_of(&html);
+    assert!(text.contains("Paragraph 5 of the story"), "{text}");
+}

@@ -441,7 +441,12 @@ pub fn prune(blocks: &mut Vec<Block>) {
                 seen_text += 1;
             }
         }
-        if let Some(i) = cut {
+        // A marker with most of the article still below it heads a section
+        // of the story (a "Related research" heading, say), not a tail.
+        let text = |bs: &[Block]| bs.iter().map(|b| b.text().chars().count()).sum::<usize>();
+        if let Some(i) = cut
+            && text(&blocks[i..]) < text(&blocks[..i])
+        {
             blocks.truncate(i);
         }
     }
