@@ -3,9 +3,11 @@
 //!
 //! Pipeline:
 //! 1. decode the bytes ([`crate::fetch::charset`]) and refuse what is not HTML;
-//! 2. parse once with dom_query (html5ever) and pick the main content with
-//!    dom_smoothie, a Readability port, which also reads JSON-LD, OpenGraph
-//!    and meta tags for the metadata;
+//! 2. parse once with dom_query (html5ever), clean the page ([`select`]) and
+//!    pick the main content: dom_smoothie's Readability scoring (which also
+//!    reads JSON-LD, OpenGraph and meta tags for the metadata), weighed
+//!    against the publisher's marked body, the headline's container and the
+//!    JSON-LD `articleBody`;
 //! 3. convert the chosen subtree to blocks ([`convert`]), dropping anything a
 //!    reader cannot show safely;
 //! 4. prune boilerplate blocks ([`boilerplate`]): related/recent tails, link

@@ -4,8 +4,9 @@
 //! (`itemprop=articleBody`, `article`, `.entry-content`, `.article-body`...).
 //! [`by_markup`] tries those selectors in order of reliability and takes the
 //! match with the most text outside links, if it carries enough text to be
-//! an article. Where nothing qualifies, the caller falls back to
-//! Readability's scoring (dom_smoothie).
+//! an article. [`by_title`] finds the container of the page's own headline
+//! and [`by_paragraphs`] the parent of the most paragraph text; the caller
+//! weighs these against Readability's pick (dom_smoothie).
 //!
 //! [`clean`] removes what is never content from the parsed page first:
 //! scripts, styles, forms, navigation, hidden elements, and containers whose
@@ -461,7 +462,7 @@ static TIERS: std::sync::LazyLock<Vec<Tier>> = std::sync::LazyLock::new(|| {
 });
 
 /// The main content node chosen by publisher markup, if any qualifies: the
-/// most specific tier of [`CONTENT_SELECTORS`] with a match holding enough
+/// most specific tier of the content selectors with a match holding enough
 /// text outside links, and in it the match with the most. One walk over
 /// the page.
 pub fn by_markup<'a>(doc: &'a Document) -> Option<NodeRef<'a>> {
