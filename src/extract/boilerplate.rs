@@ -242,10 +242,6 @@ fn is_credit(t: &str) -> bool {
                 || t.contains("/ shutterstock")))
 }
 
-fn lower_text(b: &Block) -> String {
-    b.text().to_lowercase()
-}
-
 fn link_density_runs(runs: &[Inline]) -> f32 {
     let total: usize = runs.iter().map(|r| r.text().trim().chars().count()).sum();
     if total == 0 {
@@ -273,8 +269,12 @@ pub fn link_density(b: &Block) -> f32 {
     }
 }
 
-fn is_marker(b: &Block) -> bool {
-    let t = lower_text(b);
+fn is_marker(b: &Block, text: &str) -> bool {
+    // Markers are short; skip lower-casing long blocks.
+    if text.len() > 400 {
+        return false;
+    }
+    let t = text.to_lowercase();
     let t = t
         .trim()
         .trim_end_matches([':', '.', '»', '›', '>', '-', '|', '…'])
@@ -341,8 +341,12 @@ fn is_date_meta(t: &str) -> bool {
     words <= 3
 }
 
-fn is_furniture(b: &Block) -> bool {
-    let t = lower_text(b);
+fn is_furniture(b: &Block, text: &str) -> bool {
+    // Every rule below is for blocks under 220 characters.
+    if text.len() >= 4 * 220 || text.chars().count() >= 220 {
+        return false;
+    }
+    let t = text.to_lowercase();
     if !matches!(b, Block::Image { .. }) {
         // "Aktualisiert: 11.04.2020, 10:27", "Published 7 October 2020"
         let unlabelled = t.split_once(':').map_or(t.as_str(), |(label, rest)| {
@@ -374,9 +378,8 @@ fn is_furniture(b: &Block) -> bool {
 
 /// A short line that introduces what follows: a heading, or a short
 /// paragraph ending in a colon.
-fn is_lead_in(b: &Block) -> bool {
-    let t = b.text();
-    let t = t.trim();
+fn is_lead_in(b: &Block, text: &str) -> bool {
+    let t = text.trim();
     let n = t.chars().count();
     match b {
         Block::Paragraph { .. } => {
@@ -422,6 +425,9 @@ fn is_link_farm(b: &Block) -> bool {
 
 /// Removes boilerplate blocks in place.
 pub fn prune(blocks: &mut Vec<Block>) {
+    // Each block's text, once.
+    let mut texts: Vec<String> = blocks.iter().map(Block::text).collect();
+    let chars: Vec<usize> = texts.iter().map(|t| t.chars().count()).collect();
     // 1. Cut the tail at the first marker past the opening of the article.
     let text_blocks = blocks
         .iter()
@@ -431,23 +437,21 @@ pub fn prune(blocks: &mut Vec<Block>) {
         let mut seen_text = 0usize;
         let mut cut = None;
         for (i, b) in blocks.iter().enumerate() {
-            if is_marker(b) && seen_text >= 1 {
+            if is_marker(b, &texts[i]) && seen_text >= 1 {
                 cut = Some(i);
                 break;
             }
-            if !matches!(b, Block::Image { .. } | Block::Heading { .. })
-                && b.text().chars().count() > 80
-            {
+            if !matches!(b, Block::Image { .. } | Block::Heading { .. }) && chars[i] > 80 {
                 seen_text += 1;
             }
         }
         // A marker with most of the article still below it heads a section
         // of the story (a "Related research" heading, say), not a tail.
-        let text = |bs: &[Block]| bs.iter().map(|b| b.text().chars().count()).sum::<usize>();
         if let Some(i) = cut
-            && text(&blocks[i..]) < text(&blocks[..i])
+            && chars[i..].iter().sum::<usize>() < chars[..i].iter().sum::<usize>()
         {
             blocks.truncate(i);
+            texts.truncate(i);
         }
     }
     // 2. Single blocks of furniture and link farms, with the line that
@@ -457,16 +461,16 @@ pub fn prune(blocks: &mut Vec<Block>) {
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            is_furniture(b)
+            is_furniture(b, &texts[i])
                 || is_link_farm(b)
                 // Publication metadata sits at the edges of the article.
                 || ((i < 3 || i == last)
                     && !matches!(b, Block::Image { .. })
-                    && is_date_meta(&b.text()))
+                    && is_date_meta(&texts[i]))
         })
         .collect();
     for i in 1..blocks.len() {
-        if is_link_farm(&blocks[i]) && is_lead_in(&blocks[i - 1]) {
+        if is_link_farm(&blocks[i]) && is_lead_in(&blocks[i - 1], &texts[i - 1]) {
             drop[i - 1] = true;
         }
     }

@@ -129,11 +129,22 @@ pub fn inline_text(runs: &[Inline]) -> String {
     for r in runs {
         s.push_str(r.text());
     }
-    s.split('\n')
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
+    // Lines with their whitespace collapsed, empty lines dropped, joined by
+    // "\n": written into one buffer (this runs for every block, often).
+    let mut out = String::with_capacity(s.len());
+    for line in s.split('\n') {
+        let mut words = line.split_whitespace();
+        let Some(first) = words.next() else { continue };
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(first);
+        for w in words {
+            out.push(' ');
+            out.push_str(w);
+        }
+    }
+    out
 }
 
 impl Block {

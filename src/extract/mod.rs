@@ -182,11 +182,10 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
     // as much prose (it is cleaner: it ends where the article ends) or
     // Readability found too little.
     if let Some(m) = marked {
-        let short =
-            text_len(&blocks) < 2 * MIN_ARTICLE_CHARS || prose_len(&blocks) < 2 * MIN_ARTICLE_CHARS;
-        if (short && (text_len(&m) > text_len(&blocks) || prose_len(&m) > 2 * prose_len(&blocks)))
-            || prose_len(&m) * 2 >= prose_len(&blocks) * 3
-        {
+        let (bt, bp) = (text_len(&blocks), prose_len(&blocks));
+        let (mt, mp) = (text_len(&m), prose_len(&m));
+        let short = bt < 2 * MIN_ARTICLE_CHARS || bp < 2 * MIN_ARTICLE_CHARS;
+        if (short && (mt > bt || mp > 2 * bp)) || mp * 2 >= bp * 3 {
             blocks = m;
         }
     }
@@ -211,15 +210,17 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
             .iter()
             .find(|b| matches!(b, Block::Paragraph { .. }) && b.text().chars().count() > 80)
             .map(|b| b.text().chars().take(80).collect::<String>());
+        let (bt, bp) = (text_len(&blocks), prose_len(&blocks));
+        let (at, ap) = (text_len(&a), prose_len(&a));
         let outside = first.is_some_and(|f| !anchor_text.contains(&convert::collapse(&f)))
             // ... unless Readability's pick has far more prose (a transcript
             // under a short summary).
-            && prose_len(&blocks) < 3 * prose_len(&a).max(1);
-        let longer = text_len(&a) > 2 * text_len(&blocks);
+            && bp < 3 * ap.max(1);
+        let longer = at > 2 * bt;
         // A table or a list of names (short lines) is not the story when
         // the headline's container has its prose.
-        let more_prose = prose_len(&a) > 2 * prose_len(&blocks);
-        if (outside || longer || more_prose) && text_len(&a) >= 2 * MIN_ARTICLE_CHARS {
+        let more_prose = ap > 2 * bp;
+        if (outside || longer || more_prose) && at >= 2 * MIN_ARTICLE_CHARS {
             blocks = a;
         } else {
             blocks = with_opening(blocks, &a);

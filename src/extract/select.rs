@@ -121,7 +121,11 @@ const STRIP: &[&str] = &[
 const BAD_SUBSTRINGS: &[&str] = &["author", "meta", "embed", "paywall", "cookie", "related"];
 
 fn tokens_bad(value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
+    let lower: std::borrow::Cow<'_, str> = if value.bytes().any(|b| b.is_ascii_uppercase()) {
+        value.to_ascii_lowercase().into()
+    } else {
+        value.into()
+    };
     if BAD_SUBSTRINGS.iter().any(|s| lower.contains(s)) {
         return true;
     }
@@ -358,18 +362,20 @@ pub fn clean(doc: &Document) {
         }
     }
     // Semantic furniture, unless an unclosed one swallowed most of the page.
-    let page_own = body_own_text(doc);
+    let mut page_own = body_own_text(doc);
+    let before = page_own;
     for n in furniture {
         if !attached(&n) {
             continue;
         }
         let (total, linked) = own_text_len(&n);
-        if (total - linked) * 2 < page_own {
+        if (total - linked) * 2 < before {
             n.remove_from_parent();
+            // What is left of the page (removed pieces are disjoint).
+            page_own = page_own.saturating_sub(total - linked);
         }
     }
     // Containers named as furniture, unless they hold the article itself.
-    let page_own = body_own_text(doc);
     let suspects: Vec<NodeRef<'_>> = suspects.into_iter().filter(|n| attached(n)).collect();
     // In document order: a suspect inside one already removed is skipped
     // (its subtree is gone from the page).
