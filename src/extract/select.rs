@@ -278,19 +278,7 @@ pub fn clean(doc: &Document) {
     let mut hidden = Vec::new();
     let mut furniture = Vec::new();
     let mut suspects = Vec::new();
-    let mut stack: Vec<NodeRef<'_>> = Vec::new();
-    if let Some(html) = doc.root().first_element_child() {
-        stack.push(html);
-    }
-    // Pushed in reverse so that elements pop in document order.
-    while let Some(n) = stack.pop() {
-        let mut c = n.last_child();
-        while let Some(k) = c {
-            c = k.prev_sibling();
-            if k.is_element() {
-                stack.push(k);
-            }
-        }
+    for n in doc.root().descendants_it().filter(|n| n.is_element()) {
         // html5ever gives HTML element names in lower case.
         let Some(name) = n.node_name() else { continue };
         let name: &str = &name;
@@ -376,19 +364,16 @@ pub fn clean(doc: &Document) {
         }
     }
     // Containers named as furniture, unless they hold the article itself.
-    let suspects: Vec<NodeRef<'_>> = suspects.into_iter().filter(|n| attached(n)).collect();
-    // In document order: a suspect inside one already removed is skipped
-    // (its subtree is gone from the page).
-    let mut removed: std::collections::HashSet<dom_query::NodeId> = Default::default();
+    // A suspect inside one already removed is skipped (its subtree is gone
+    // from the page).
     for n in suspects {
-        if n.parent().is_none() || n.ancestors_it(None).any(|a| removed.contains(&a.id)) {
+        if !attached(&n) {
             continue;
         }
         let (total, linked) = own_text_len(&n);
         let holds_article = (total - linked) * 10 > page_own * 3
             || (linked * 3 < total && long_paragraphs(&n, 120, 3) >= 3);
         if !holds_article {
-            removed.insert(n.id);
             n.remove_from_parent();
         }
     }
@@ -397,41 +382,18 @@ pub fn clean(doc: &Document) {
 /// How many `<p>` under `n` have more than `min_bytes` bytes of text,
 /// counting up to `enough` (no text is copied).
 fn long_paragraphs(n: &NodeRef<'_>, min_bytes: usize, enough: usize) -> usize {
-    fn text_bytes(n: &NodeRef<'_>) -> usize {
-        let mut total = 0;
-        let mut stack = vec![*n];
-        while let Some(x) = stack.pop() {
-            if x.is_text() {
-                total += x.text().len();
-                continue;
-            }
-            let mut c = x.first_child();
-            while let Some(y) = c {
-                c = y.next_sibling();
-                stack.push(y);
-            }
-        }
-        total
-    }
-    let mut count = 0;
-    let mut stack = vec![*n];
-    while let Some(x) = stack.pop() {
-        if x.node_name().is_some_and(|t| t.eq_ignore_ascii_case("p")) {
-            if text_bytes(&x) > min_bytes {
-                count += 1;
-                if count >= enough {
-                    return count;
-                }
-            }
-            continue;
-        }
-        let mut c = x.first_element_child();
-        while let Some(y) = c {
-            c = y.next_element_sibling();
-            stack.push(y);
-        }
-    }
-    count
+    n.descendants_it()
+        .filter(|p| p.node_name().is_some_and(|t| t.eq_ignore_ascii_case("p")))
+        .filter(|p| {
+            let bytes: usize = p
+                .descendants_it()
+                .filter(|t| t.is_text())
+                .map(|t| t.text().len())
+                .sum();
+            bytes > min_bytes
+        })
+        .take(enough)
+        .count()
 }
 
 /// A content selector tier, split into what a single walk can test.
@@ -474,16 +436,7 @@ static TIERS: std::sync::LazyLock<Vec<Tier>> = std::sync::LazyLock::new(|| {
 pub fn by_markup<'a>(doc: &'a Document) -> Option<NodeRef<'a>> {
     let tiers = &*TIERS;
     let mut found: Vec<Vec<NodeRef<'a>>> = vec![Vec::new(); tiers.len()];
-    let mut stack: Vec<NodeRef<'a>> = vec![doc.root()];
-    while let Some(n) = stack.pop() {
-        let mut child = n.first_element_child();
-        while let Some(c) = child {
-            child = c.next_element_sibling();
-            stack.push(c);
-        }
-        if !n.is_element() {
-            continue;
-        }
+    for n in doc.root().descendants_it().filter(|n| n.is_element()) {
         let class = n.attr("class");
         let id = n.attr("id");
         let tier = tiers.iter().position(|t| {
