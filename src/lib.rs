@@ -23,6 +23,7 @@
 //! | [`serve`] | a loopback HTTP server for the demo, tests and benchmarks |
 //! | [`service`] | the background thread the window talks to: commands in, events out |
 //! | [`demo`] | the demo newsroom served from `assets/demo` |
+//! | [`desktop`] | what the desktop entry hands over: feed links |
 //! | `ui` (feature `ui`) | the egui window; the only module that names egui |
 //!
 //! Dependencies flow one way: `model` depends on nothing; `poller` is the only
@@ -37,6 +38,7 @@ pub mod articles;
 pub mod bidi;
 pub mod dates;
 pub mod demo;
+pub mod desktop;
 pub mod discover;
 pub mod error;
 pub mod extract;

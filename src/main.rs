@@ -133,6 +133,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
         format: ExtractFormat,
     },
+    /// Open the window's add-feed dialog filled with a feed link (feed:,
+    /// feeds:, http(s), or a saved feed file); without one, open the window.
+    /// The desktop entry calls this for feed links.
+    Subscribe {
+        /// The link.
+        url: Option<String>,
+    },
+    /// Write the man page and shell completions into a folder (for packaging).
+    #[command(hide = true)]
+    PackageFiles {
+        /// Where to write them.
+        out_dir: PathBuf,
+    },
     /// Show one article.
     Show {
         /// Article id (see `khabar headlines`).
@@ -237,8 +250,22 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    let Some(command) = cli.command.as_ref() else {
+        return open_window(&cli, None);
+    };
+    match command {
+        Command::Subscribe { url } => {
+            let link = match url {
+                Some(u) => Some(khabar::desktop::feed_link(u).map_err(anyhow::Error::msg)?),
+                None => None,
+            };
+            return open_window(&cli, link);
+        }
+        Command::PackageFiles { out_dir } => return package_files(out_dir),
+        _ => {}
+    }
     let Some(command) = cli.command else {
-        return open_window(&cli);
+        return Ok(ExitCode::SUCCESS);
     };
     if let Command::Extract {
         source,
@@ -307,7 +334,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Topic(cmd) => topic(&mut store, cmd),
         Command::Show { id, format } => show(&store, ItemId(id), format),
-        Command::Extract { .. } => Ok(ExitCode::SUCCESS),
+        Command::Extract { .. } | Command::Subscribe { .. } | Command::PackageFiles { .. } => {
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -351,8 +380,9 @@ fn extract(source: &str, base_url: Option<&str>, format: ExtractFormat) -> Resul
 
 /// `khabar` with no subcommand: the window (on the demo newsroom with `--demo`).
 #[cfg(feature = "ui")]
-fn open_window(cli: &Cli) -> Result<ExitCode> {
+fn open_window(cli: &Cli, subscribe: Option<String>) -> Result<ExitCode> {
     let scene = || khabar::ui::Scene {
+        subscribe: subscribe.clone(),
         topic: cli.show_topic.clone(),
         open: cli.open.clone(),
         dark: cli.theme.map(|t| t == Theme::Dark),
@@ -378,10 +408,42 @@ fn open_window(cli: &Cli) -> Result<ExitCode> {
 }
 
 #[cfg(not(feature = "ui"))]
-fn open_window(_cli: &Cli) -> Result<ExitCode> {
+fn open_window(_cli: &Cli, _subscribe: Option<String>) -> Result<ExitCode> {
     anyhow::bail!(
         "this khabar was built without the window (cargo feature `ui`); use a subcommand, see --help"
     )
+}
+
+/// The man page (`khabar.1`) and bash, zsh and fish completions, generated
+/// from the same clap definitions that parse the arguments, so they cannot
+/// drift. `.ci/run` runs this before `cargo deb`, which packages the files.
+fn package_files(out_dir: &std::path::Path) -> Result<ExitCode> {
+    use clap::CommandFactory as _;
+    use clap_complete::Shell;
+    std::fs::create_dir_all(out_dir)
+        .with_context(|| format!("cannot create {}", out_dir.display()))?;
+    let cmd = Cli::command();
+    let mut man = Vec::new();
+    clap_mangen::Man::new(cmd.clone()).render(&mut man)?;
+    // Debian ships man pages compressed (lintian checks); gzip at -9 with no
+    // name or time in the header, so the file is the same on every build.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&man)?;
+    std::fs::write(out_dir.join("khabar.1.gz"), gz.finish()?)?;
+    for (shell, file) in [
+        (Shell::Bash, "khabar.bash"),
+        (Shell::Zsh, "_khabar"),
+        (Shell::Fish, "khabar.fish"),
+    ] {
+        let mut out = Vec::new();
+        clap_complete::generate(shell, &mut cmd.clone(), "khabar", &mut out);
+        std::fs::write(out_dir.join(file), out)?;
+    }
+    println!(
+        "wrote khabar.1.gz, khabar.bash, _khabar and khabar.fish to {}",
+        out_dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn fetcher() -> Result<Fetcher> {

@@ -417,3 +417,22 @@ fn a_topic_can_be_limited_to_one_outlet_with_a_live_preview() {
     let spec = h.state().topic_draft.as_ref().unwrap().spec();
     assert!(spec.feed.is_some() && spec.folder.is_none(), "{spec:?}");
 }
+
+#[test]
+fn a_feed_link_opens_the_add_feed_dialog_filled_in() {
+    // What `khabar subscribe feed://…` hands the window.
+    let (_d, mut app) = app();
+    let url = khabar::desktop::feed_link("feed://news.example.org/rss.xml").unwrap();
+    app.scene = Some(khabar::ui::Scene {
+        subscribe: Some(url),
+        ..Default::default()
+    });
+    let mut h = harness(app);
+    h.run();
+    h.get_by_label("Add a feed");
+    assert!(
+        h.query_all_by_value("http://news.example.org/rss.xml")
+            .next()
+            .is_some()
+    );
+}

@@ -56,6 +56,8 @@ pub struct Scene {
     pub dark: Option<bool>,
     /// Open a dialog: `add-feed`, `settings`, `opml`, `topic`, `help`.
     pub dialog: Option<String>,
+    /// Open the add-feed dialog filled with this URL (`khabar subscribe`).
+    pub subscribe: Option<String>,
 }
 
 /// Preferences that persist between runs.
@@ -456,6 +458,11 @@ impl KhabarApp {
         let Some(mut scene) = self.scene.take() else {
             return;
         };
+        if let Some(url) = scene.subscribe.take() {
+            self.add_open = true;
+            self.focus_add = true;
+            self.add_url = url;
+        }
         if let Some(dialog) = scene.dialog.take() {
             match dialog.as_str() {
                 "add-feed" => {
@@ -1525,7 +1532,11 @@ pub fn run(data_dir: PathBuf, app_name: &str, scene: Scene) -> eframe::Result<()
             .ok();
             let store = Store::open_read_only(&db).ok();
             let mut app = KhabarApp::new(store, service, prefs);
-            if scene.topic.is_some() || scene.open.is_some() || scene.dialog.is_some() {
+            if scene.topic.is_some()
+                || scene.open.is_some()
+                || scene.dialog.is_some()
+                || scene.subscribe.is_some()
+            {
                 app.scene = Some(scene);
             }
             app.images_dir = Some(data_dir.join("images"));
