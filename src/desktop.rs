@@ -3,9 +3,43 @@
 //! http(s) URL, or a `file://` URL or path of a saved feed; [`feed_link`]
 //! turns any of these into the http(s) address to subscribe to.
 //!
+//! [`PollLock`] is the one lock on polling a store: the window's service and
+//! `khabar poll` (by hand or from a timer) each take it for the length of a
+//! poll, so two polls never run on one store at once; the second one skips
+//! with a message. It is an advisory `flock` on `poll.lock` in the data
+//! folder, so it is let go when its holder exits, even by SIGKILL.
+//!
 //! Nothing here knows about egui.
 
+use std::fs::{File, TryLockError};
 use std::path::Path;
+
+/// The lock file's name in the data folder.
+pub const POLL_LOCK_FILE: &str = "poll.lock";
+
+/// Held while one poll runs on a store; dropped, it lets go.
+#[derive(Debug)]
+pub struct PollLock {
+    _file: File,
+}
+
+impl PollLock {
+    /// Takes the store's poll lock, or `Ok(None)` when another poll (the
+    /// window's or a background one) holds it.
+    pub fn try_acquire(data_dir: &Path) -> std::io::Result<Option<PollLock>> {
+        std::fs::create_dir_all(data_dir)?;
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(data_dir.join(POLL_LOCK_FILE))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(PollLock { _file: file })),
+            Err(TryLockError::WouldBlock) => Ok(None),
+            Err(TryLockError::Error(e)) => Err(e),
+        }
+    }
+}
 
 /// The http(s) URL a feed link points at.
 ///
@@ -74,7 +108,23 @@ fn saved_feed_address(path: &Path) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::feed_link;
+    use super::{PollLock, feed_link};
+
+    #[test]
+    fn one_poll_lock_per_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = PollLock::try_acquire(dir.path()).unwrap();
+        assert!(first.is_some());
+        // A second holder (another open file description, as another process
+        // would have) is refused while the first holds it...
+        assert!(PollLock::try_acquire(dir.path()).unwrap().is_none());
+        // ...another store is not affected...
+        let other = tempfile::tempdir().unwrap();
+        assert!(PollLock::try_acquire(other.path()).unwrap().is_some());
+        // ...and it is free again once let go.
+        drop(first);
+        assert!(PollLock::try_acquire(dir.path()).unwrap().is_some());
+    }
 
     #[test]
     fn feed_schemes_become_http_urls() {

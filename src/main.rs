@@ -301,6 +301,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 max_per_article: article_images_cap_mb.saturating_mul(1024 * 1024),
                 ..Default::default()
             };
+            // One poll at a time on a store: the window's, a timer's, or this one.
+            let Some(_lock) = khabar::desktop::PollLock::try_acquire(&dir)
+                .with_context(|| format!("cannot lock {}", dir.display()))?
+            else {
+                eprintln!(
+                    "khabar: another poll is running on this store (the window or a background poll); skipped"
+                );
+                return Ok(ExitCode::SUCCESS);
+            };
             poll(store, images, force, !no_articles)
         }
         Command::Reextract { all } => reextract(&mut store, all),

@@ -333,6 +333,23 @@ fn run(
                 report(&cx, r.map_err(|e| e.to_string()), None);
             }
             Some(Command::PollNow) | None => {
+                // One poll at a time on a store: a background `khabar poll`
+                // holding the lock makes this one wait a minute.
+                // (A folder where no lock can be made does not stop polling.)
+                let _lock = match crate::desktop::PollLock::try_acquire(&config.data_dir) {
+                    Ok(Some(lock)) => Some(lock),
+                    Err(_) => None,
+                    Ok(None) => {
+                        if matches!(cmd, Some(Command::PollNow)) {
+                            cx.send(Event::Done(
+                                "A background poll is running; this window polls after it".into(),
+                            ));
+                            force_next = true;
+                        }
+                        next_poll = model::now() + 60;
+                        continue;
+                    }
+                };
                 let force =
                     matches!(cmd, Some(Command::PollNow)) || std::mem::take(&mut force_next);
                 let summary = poll(&rt, &mut poller, &cx, force, config.articles);

@@ -282,3 +282,32 @@ fn topics_from_the_command_line_follow_list_filter_and_refuse_bad_queries() {
     let out = khabar(dir.path(), &["topic", "list"]);
     assert_eq!(stdout(&out), "");
 }
+
+#[test]
+fn a_poll_while_another_holds_the_store_lock_skips_without_a_request() {
+    // The window (or a background poll) holds the store's poll lock: a
+    // `khabar poll` from the timer says so and makes no request.
+    let site = Site::new();
+    site.feed("/ok", RSS, rss("Good", &[("1", "One", "")]));
+    let dir = tempfile::tempdir().unwrap();
+    let out = khabar(dir.path(), &["add", &site.url("/ok")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = site.hits("/ok");
+
+    let lock = khabar::desktop::PollLock::try_acquire(dir.path())
+        .unwrap()
+        .unwrap();
+    let out = khabar(dir.path(), &["poll", "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("another poll is running"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(site.hits("/ok"), before);
+
+    drop(lock);
+    let out = khabar(dir.path(), &["poll", "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(site.hits("/ok"), before + 1);
+}
