@@ -14,6 +14,7 @@
 //! | [`bidi`] | right-to-left and mixed paragraphs: lines broken logically, shown visually (UAX #9) |
 //! | [`lang`] | an article's language: declared, else detected |
 //! | [`topics`] | followed topics: query language, tokenizer, suggestions |
+//! | [`stories`] | the same event from many outlets: grouping at ingest (candidate index, similarity) |
 //! | [`store`] | SQLite: schema, migrations, reads and writes |
 //! | [`extract`] | article page -> clean document (boilerplate removed) |
 //! | [`articles`] | fetching article pages and their images for offline reading |
@@ -49,6 +50,7 @@ pub mod poller;
 pub mod schedule;
 pub mod serve;
 pub mod service;
+pub mod stories;
 pub mod store;
 pub mod topics;
 #[cfg(feature = "ui")]
