@@ -161,7 +161,10 @@ fn score(shared: &Path, rows: &[Row], pred: &HashMap<String, String>, tag: &str)
     std::fs::create_dir_all(&dir).expect("tmp");
     let gold_p = dir.join(format!("{tag}.gold.tsv"));
     let pred_p = dir.join(format!("{tag}.pred.tsv"));
-    let gold: String = rows.iter().map(|r| format!("{}\t{}\n", r.id, r.gold)).collect();
+    let gold: String = rows
+        .iter()
+        .map(|r| format!("{}\t{}\n", r.id, r.gold))
+        .collect();
     let predicted: String = rows
         .iter()
         .map(|r| format!("{}\t{}\n", r.id, pred.get(&r.id).map_or("?", |s| s)))
@@ -186,7 +189,9 @@ fn main() {
     );
     let sweep = args.iter().any(|a| a == "--sweep");
     let uci = read_uci(&shared.join("corpus/clusters/uci-news-dev.tsv"));
-    let (tune, valid): (Vec<Row>, Vec<Row>) = uci.into_iter().partition(|r| fnv(&r.gold) % 2 == 0);
+    let (tune, valid): (Vec<Row>, Vec<Row>) = uci
+        .into_iter()
+        .partition(|r| fnv(&r.gold).is_multiple_of(2));
     let stories = |rows: &[Row]| {
         rows.iter()
             .map(|r| r.gold.as_str())
@@ -225,10 +230,15 @@ fn main() {
     if let Ok(dir) = std::fs::read_dir(&fixtures) {
         let mut files: Vec<PathBuf> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
         files.sort();
-        for f in files.into_iter().filter(|f| f.extension().is_some_and(|e| e == "tsv")) {
+        for f in files
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "tsv"))
+        {
             let rows = read_fixture(&f);
             let (pred, _) = through_store(&rows);
-            let name = f.file_name().map_or(String::new(), |n| n.to_string_lossy().into());
+            let name = f
+                .file_name()
+                .map_or(String::new(), |n| n.to_string_lossy().into());
             println!(
                 "fixture {name} ({} articles in {} events): {}",
                 rows.len(),

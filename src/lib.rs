@@ -50,8 +50,8 @@ pub mod poller;
 pub mod schedule;
 pub mod serve;
 pub mod service;
-pub mod stories;
 pub mod store;
+pub mod stories;
 pub mod topics;
 #[cfg(feature = "ui")]
 pub mod ui;

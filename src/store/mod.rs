@@ -566,9 +566,9 @@ impl Store {
     /// The headline rows for `ids` (in no particular order).
     pub fn headlines_by_ids(&self, ids: &[ItemId]) -> Result<Vec<Headline>, StoreError> {
         let mut out = Vec::with_capacity(ids.len());
-        let mut st = self.conn.prepare_cached(
-            &format!("SELECT {HEADLINE_COLS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1"),
-        )?;
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {HEADLINE_COLS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1"
+        ))?;
         for id in ids {
             if let Some(h) = st.query_row([id], headline_from_row).optional()? {
                 out.push(h);

@@ -383,9 +383,17 @@ mod tests {
         put(
             &mut s,
             feeds[3],
-            vec![item("q9", "Quetta quake toll rises to 12, magnitude 6.1", "", 300)],
+            vec![item(
+                "q9",
+                "Quetta quake toll rises to 12, magnitude 6.1",
+                "",
+                300,
+            )],
         );
-        assert_eq!(story_of(&s, "Quetta quake toll rises to 12, magnitude 6.1"), id);
+        assert_eq!(
+            story_of(&s, "Quetta quake toll rises to 12, magnitude 6.1"),
+            id
+        );
         assert_eq!(s.story_row(id).unwrap().map(|r| r.0), Some(3));
     }
 
@@ -402,7 +410,11 @@ mod tests {
             id = story_of(&s, QUAKE[0]);
         }
         let mut s = Store::open(&path).unwrap();
-        let f = s.feed_by_url("http://outlet2.test/feed").unwrap().unwrap().id;
+        let f = s
+            .feed_by_url("http://outlet2.test/feed")
+            .unwrap()
+            .unwrap()
+            .id;
         put(&mut s, f, vec![item("c", QUAKE[2], "", 250)]);
         assert_eq!(story_of(&s, QUAKE[2]), id);
     }

@@ -58,23 +58,23 @@ fn field_weight(code: u8) -> f32 {
 /// would only add noise while the window is small and document frequencies
 /// are still unreliable.
 const STOP: &[&str] = &[
-    "a", "about", "after", "again", "against", "all", "also", "an", "and", "ani", "anoth",
-    "are", "as", "at", "be", "becaus", "been", "befor", "being", "between", "both", "but", "by",
-    "can", "could", "did", "do", "doe", "down", "dure", "each", "few", "for", "from", "further",
-    "had", "has", "have", "he", "her", "here", "him", "his", "how", "i", "if", "in", "into",
-    "is", "it", "it", "its", "just", "may", "me", "more", "most", "mr", "ms", "much", "must",
-    "my", "new", "no", "nor", "not", "now", "of", "off", "on", "onc", "one", "onli", "or",
-    "other", "our", "out", "over", "own", "s", "said", "same", "say", "says", "she", "should",
-    "so", "some", "such", "t", "than", "that", "the", "their", "them", "then", "there", "these",
-    "they", "this", "those", "through", "to", "too", "under", "until", "up", "us", "veri",
-    "via", "wa", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whi",
-    "why", "will", "with", "would", "year", "yet", "you", "your", "get", "make", "take", "go",
-    "news", "report", "week", "day", "time", "first", "last", "two", "three", "like", "back",
+    "a", "about", "after", "again", "against", "all", "also", "an", "and", "ani", "anoth", "are",
+    "as", "at", "be", "becaus", "been", "befor", "being", "between", "both", "but", "by", "can",
+    "could", "did", "do", "doe", "down", "dure", "each", "few", "for", "from", "further", "had",
+    "has", "have", "he", "her", "here", "him", "his", "how", "i", "if", "in", "into", "is", "it",
+    "it", "its", "just", "may", "me", "more", "most", "mr", "ms", "much", "must", "my", "new",
+    "no", "nor", "not", "now", "of", "off", "on", "onc", "one", "onli", "or", "other", "our",
+    "out", "over", "own", "s", "said", "same", "say", "says", "she", "should", "so", "some",
+    "such", "t", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "those", "through", "to", "too", "under", "until", "up", "us", "veri", "via", "wa", "was",
+    "we", "were", "what", "when", "where", "which", "while", "who", "whi", "why", "will", "with",
+    "would", "year", "yet", "you", "your", "get", "make", "take", "go", "news", "report", "week",
+    "day", "time", "first", "last", "two", "three", "like", "back",
     // Urdu (folded forms, see topics::text)
-    "کے", "کی", "کا", "کو", "میں", "سے", "نے", "پر", "اور", "ہے", "ہیں", "تھا", "تھی", "تھے",
-    "یہ", "وہ", "بھی", "کہ", "ایک", "لیے", "لئے", "گیا", "گئی", "گئے", "کر", "کیا", "کی",
-    "ہو", "ہوا", "ہوئی", "ہوئے", "جو", "تو", "ان", "اس", "نہیں", "بعد", "ساتھ", "والے", "والی",
-    "کہا", "رہا", "رہی", "رہے", "دیا", "جا", "جس", "تک", "اپنے", "اپنی", "بات",
+    "کے", "کی", "کا", "کو", "میں", "سے", "نے", "پر", "اور", "ہے", "ہیں", "تھا", "تھی", "تھے", "یہ",
+    "وہ", "بھی", "کہ", "ایک", "لیے", "لئے", "گیا", "گئی", "گئے", "کر", "کیا", "کی", "ہو", "ہوا",
+    "ہوئی", "ہوئے", "جو", "تو", "ان", "اس", "نہیں", "بعد", "ساتھ", "والے", "والی", "کہا", "رہا",
+    "رہی", "رہے", "دیا", "جا", "جس", "تک", "اپنے", "اپنی", "بات",
 ];
 
 /// Which script an article is written in, for the cross-language rule.
@@ -522,7 +522,10 @@ impl Index {
             .filter(|(s, (_, ev))| {
                 *ev >= self.evidence
                     && *ev >= self.cover * known
-                    && self.stories.get(s).is_some_and(|st| in_window(st) && st.members.len() >= 2)
+                    && self
+                        .stories
+                        .get(s)
+                        .is_some_and(|st| in_window(st) && st.members.len() >= 2)
             })
             .max_by(|a, b| a.1.1.total_cmp(&b.1.1).then(b.0.cmp(a.0)))
             && self.script_ok(f, *s)
@@ -637,14 +640,32 @@ mod tests {
     fn the_same_event_from_three_outlets_joins_and_another_event_does_not() {
         let mut ix = Index::new();
         filler(&mut ix, 100);
-        let a = ix.assign(1, 1, 10, feat("Earthquake of magnitude 6.1 strikes Quetta", ""));
-        let b = ix.assign(2, 2, 20, feat("Quetta earthquake: magnitude 6.1 tremor kills 12", ""));
+        let a = ix.assign(
+            1,
+            1,
+            10,
+            feat("Earthquake of magnitude 6.1 strikes Quetta", ""),
+        );
+        let b = ix.assign(
+            2,
+            2,
+            20,
+            feat("Quetta earthquake: magnitude 6.1 tremor kills 12", ""),
+        );
         let c = ix.assign(3, 3, 30, feat("Strong earthquake hits Quetta, 12 dead", ""));
-        let d = ix.assign(4, 4, 40, feat("Cricket: Quetta Gladiators win the final", ""));
+        let d = ix.assign(
+            4,
+            4,
+            40,
+            feat("Cricket: Quetta Gladiators win the final", ""),
+        );
         assert_eq!(a.story, 1);
         assert_eq!(b.story, 1);
         assert_eq!(c.story, 1);
-        assert_eq!(d.story, 4, "a different event sharing a city name stays apart");
+        assert_eq!(
+            d.story, 4,
+            "a different event sharing a city name stays apart"
+        );
         assert_eq!(ix.story(1).unwrap().feeds.len(), 3);
     }
 
@@ -668,7 +689,13 @@ mod tests {
         ix.assign(2, 2, 0, feat("Nowshera dam breach: floods spread", ""));
         assert_eq!(ix.story_of(2), Some(1));
         let p = ix.assign(2, 2, 0, feat("Gold prices climb to record", ""));
-        assert_eq!(p, Placement { story: 2, left: Some(1) });
+        assert_eq!(
+            p,
+            Placement {
+                story: 2,
+                left: Some(1)
+            }
+        );
         assert_eq!(ix.story(1).unwrap().members, vec![1]);
         ix.remove(1);
         assert!(ix.story(1).is_none());
@@ -679,7 +706,12 @@ mod tests {
         let mut ix = Index::new();
         filler(&mut ix, 100);
         ix.assign(1, 1, 0, feat("Imran Khan rally in Lahore draws 25000", ""));
-        ix.assign(2, 2, 0, feat("Khan addresses Lahore rally of 25000 supporters", ""));
+        ix.assign(
+            2,
+            2,
+            0,
+            feat("Khan addresses Lahore rally of 25000 supporters", ""),
+        );
         // Only a number in common: stays apart.
         let p = ix.assign(3, 3, 0, feat("لاہور میں جلسہ، 25000 افراد", ""));
         assert_eq!(p.story, 3);
@@ -693,7 +725,12 @@ mod tests {
         let mut ix = Index::new();
         filler(&mut ix, 100);
         ix.assign(1, 1, 0, feat("Comet Nishimura visible at dawn", ""));
-        let p = ix.assign(2, 2, 10 * 86_400, feat("Comet Nishimura visible at dawn", ""));
+        let p = ix.assign(
+            2,
+            2,
+            10 * 86_400,
+            feat("Comet Nishimura visible at dawn", ""),
+        );
         assert_eq!(p.story, 2);
     }
 
