@@ -272,7 +272,10 @@ impl Half {
 fn even_id(id: &str) -> bool {
     let stem = id.strip_suffix(".html").unwrap_or(id);
     if !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_digit()) {
-        return stem.bytes().last().is_some_and(|b| (b - b'0').is_multiple_of(2));
+        return stem
+            .bytes()
+            .last()
+            .is_some_and(|b| (b - b'0').is_multiple_of(2));
     }
     match stem.chars().last().and_then(|c| c.to_digit(16)) {
         Some(d) => d.is_multiple_of(2),
