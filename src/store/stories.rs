@@ -35,6 +35,8 @@ pub(crate) struct StoryInput {
 /// The writer's grouping state.
 #[derive(Debug, Default)]
 pub(crate) struct StoryState {
+    /// Grouping switched off ([`Store::set_story_grouping`]).
+    off: bool,
     index: Option<Index>,
     epoch: i64,
     data_version: i64,
@@ -113,7 +115,7 @@ pub(crate) fn group(
     state: &mut StoryState,
     inputs: Vec<StoryInput>,
 ) -> Result<(), StoreError> {
-    if inputs.is_empty() {
+    if inputs.is_empty() || state.off {
         return Ok(());
     }
     let (dv, epoch) = versions(conn)?;
@@ -230,6 +232,13 @@ pub struct Story {
 }
 
 impl Store {
+    /// Switches grouping at ingest on or off for this connection (items
+    /// stored while it is off stay alone; benchmarks compare both).
+    pub fn set_story_grouping(&mut self, on: bool) {
+        self.stories.off = !on;
+        self.stories.index = None;
+    }
+
     /// Stories of two or more items seen since `since`, most outlets first,
     /// with their items.
     pub fn stories(&self, since: Timestamp, limit: usize) -> Result<Vec<Story>, StoreError> {
