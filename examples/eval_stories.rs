@@ -236,6 +236,22 @@ fn main() {
         {
             let rows = read_fixture(&f);
             let (pred, _) = through_store(&rows);
+            let mut groups: HashMap<&str, Vec<&str>> = HashMap::new();
+            for r in &rows {
+                groups
+                    .entry(pred.get(&r.id).map_or("?", |s| s))
+                    .or_default()
+                    .push(&r.id);
+            }
+            let mut impure: Vec<String> = groups
+                .values()
+                .filter(|g| g.iter().any(|i| i.get(..2) != g[0].get(..2)))
+                .map(|g| g.join(","))
+                .collect();
+            impure.sort();
+            if !impure.is_empty() {
+                println!("  mixed: {}", impure.join("  "));
+            }
             let name = f
                 .file_name()
                 .map_or(String::new(), |n| n.to_string_lossy().into());

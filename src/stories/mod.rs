@@ -28,7 +28,12 @@ pub const WINDOW: i64 = 3 * 86_400;
 /// Cosine with a story's centroid at or over which an article joins it.
 pub const JOIN: f32 = 0.30;
 
-/// Share of an article's known terms (idf-weighted) that point at one
+/// [`JOIN`] for an article with a body (lead or body terms): shared
+/// everyday words ("rain", "roads", "officials") make two different events'
+/// bodies more alike than two headlines.
+pub const JOIN_BODY: f32 = 0.45;
+
+/// Share of an article's known title terms (idf-weighted) that point at one
 /// story (p(story | term), shrunk for rare terms) at or over which it joins
 /// that story, given at least [`EVIDENCE`] of such weight. This is what lets
 /// a short headline ("Titanfall review: my buddy") join the story that
@@ -468,12 +473,12 @@ impl Index {
         {
             return Some((s, 1.0));
         }
-        let weights: Vec<(&str, f32, f32)> = f
+        let weights: Vec<(&str, f32, f32, bool)> = f
             .terms
             .iter()
             .map(|(t, c)| {
                 let idf = self.idf(t);
-                (t.as_str(), field_weight(*c) * idf, idf)
+                (t.as_str(), field_weight(*c) * idf, idf, *c == 3)
             })
             .collect();
         let norm_x = weights.iter().map(|w| w.1 * w.1).sum::<f32>().sqrt();
@@ -482,9 +487,9 @@ impl Index {
         }
         let mut dots: HashMap<i64, (f32, f32)> = HashMap::new();
         let mut known = 0.0f32;
-        for (t, x, idf) in &weights {
+        for (t, x, idf, title) in &weights {
             let df = self.df.get(*t).copied().unwrap_or(0) as f32;
-            if df > 0.0 {
+            if df > 0.0 && *title {
                 known += x;
             }
             if self.too_common(t) {
@@ -512,22 +517,27 @@ impl Index {
                 {
                     let e = dots.entry(*s).or_default();
                     e.0 += x * w * idf;
-                    e.1 += x * (w / mass).min(1.0) * conf;
+                    if *title {
+                        e.1 += x * (w / mass).min(1.0) * conf;
+                    }
                 }
             }
         }
-        // Keyness: most of the article's known weight points at one story.
-        if let Some((s, (_, ev))) = dots
-            .iter()
-            .filter(|(s, (_, ev))| {
-                *ev >= self.evidence
-                    && *ev >= self.cover * known
-                    && self
-                        .stories
-                        .get(s)
-                        .is_some_and(|st| in_window(st) && st.members.len() >= 2)
-            })
-            .max_by(|a, b| a.1.1.total_cmp(&b.1.1).then(b.0.cmp(a.0)))
+        // Keyness, for headlines without a body: most of the known title
+        // weight points at one story.
+        let has_body = f.terms.iter().any(|(_, c)| *c < 3);
+        if !has_body
+            && let Some((s, (_, ev))) = dots
+                .iter()
+                .filter(|(s, (_, ev))| {
+                    *ev >= self.evidence
+                        && *ev >= self.cover * known
+                        && self
+                            .stories
+                            .get(s)
+                            .is_some_and(|st| in_window(st) && st.members.len() >= 2)
+                })
+                .max_by(|a, b| a.1.1.total_cmp(&b.1.1).then(b.0.cmp(a.0)))
             && self.script_ok(f, *s)
         {
             return Some((*s, ev / known.max(1e-3)));
@@ -539,6 +549,11 @@ impl Index {
             .collect();
         cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         cands.truncate(12);
+        let join = if has_body {
+            self.join.max(JOIN_BODY)
+        } else {
+            self.join
+        };
         let mut best: Option<(i64, f32)> = None;
         for (s, dot) in cands {
             let n = self.norm(s);
@@ -546,7 +561,7 @@ impl Index {
                 continue;
             }
             let cos = dot / (norm_x * n);
-            if cos < self.join || !self.script_ok(f, s) {
+            if cos < join || !self.script_ok(f, s) {
                 continue;
             }
             if best.is_none_or(|b| cos > b.1) {
