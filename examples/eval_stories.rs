@@ -206,9 +206,9 @@ fn main() {
         stories(&valid)
     );
     if sweep {
-        for j in [0.3f32, 0.42] {
-            for c in [0.3f32, 0.4, 0.5, 0.6, 0.7] {
-                for e in [1.5f32, 3.0, 5.0] {
+        for j in [0.25f32, 0.3, 0.35] {
+            for c in [0.2f32, 0.25, 0.3, 0.35] {
+                for e in [4.0f32, 5.0, 6.0, 8.0] {
                     let p = pure(&tune, j, c, e);
                     println!(
                         "  sweep join={j:.2} cover={c:.2} evidence={e:.1} tuning: {}",

@@ -43,7 +43,7 @@ pub const COVER: f32 = 0.3;
 /// How much a lone report's use of a term counts against a story's claim on it.
 pub const LONE: f32 = 0.25;
 /// Least idf-weighted evidence for [`COVER`].
-pub const EVIDENCE: f32 = 5.0;
+pub const EVIDENCE: f32 = 4.0;
 
 /// How many body terms (after the lead) an article keeps.
 const BODY_TERMS: usize = 24;
