@@ -443,4 +443,56 @@ mod tests {
         assert_ne!(moved, id);
         assert!(moved < FIRST_STORY_ID, "alone again");
     }
+
+    #[test]
+    fn a_saved_article_page_regroups_its_item_and_grouping_can_be_off() {
+        use crate::extract::{Article, Block, Inline};
+        use crate::store::articles::{ArticleRecord, ArticleStatus};
+        let (mut s, feeds) = filled();
+        let id = story_of(&s, QUAKE[0]);
+        let moved: ItemId = s
+            .connection()
+            .query_row("SELECT id FROM items WHERE title = ?1", [QUAKE[2]], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        // The page turns out to be about something else entirely (a wrong link).
+        let text = "Gold prices climbed to a record on Tuesday as jewellers in Lahore and \
+                    Karachi reported strong demand before the wedding season, traders said.";
+        let doc = Article {
+            blocks: vec![Block::Paragraph {
+                inlines: vec![Inline::Text { text: text.into() }],
+            }],
+            ..Default::default()
+        };
+        let rec = ArticleRecord {
+            status: ArticleStatus::Ok,
+            reason: None,
+            fetched_at: 300,
+            url: None,
+            content_type: None,
+            extractor_version: 1,
+            document: Some(doc),
+            original: None,
+        };
+        s.save_article(moved, &rec).unwrap();
+        assert_ne!(story_of(&s, QUAKE[2]), id, "the page moved it out");
+        assert_eq!(s.story_row(id).unwrap().map(|r| r.0), Some(2));
+
+        s.set_story_grouping(false);
+        put(
+            &mut s,
+            feeds[3],
+            vec![item(
+                "q8",
+                "Quetta earthquake of magnitude 6.1 kills 12",
+                "",
+                300,
+            )],
+        );
+        assert!(
+            story_of(&s, "Quetta earthquake of magnitude 6.1 kills 12") < FIRST_STORY_ID,
+            "grouping off: alone"
+        );
+    }
 }
