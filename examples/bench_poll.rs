@@ -5,8 +5,10 @@
 //! into an empty store and of a second poll where nothing changed.
 //!
 //! ```sh
-//! cargo run --release --example bench_poll -- ../shared/corpus/feeds/real [--feeds 500] [--newsboat] [--topics]
+//! cargo run --release --example bench_poll -- ../shared/corpus/feeds/real [--feeds 500] [--newsboat] [--topics] [--no-stories]
 //! ```
+//!
+//! `--no-stories` switches story grouping off, to measure what it adds.
 //!
 //! With `--topics`, the store follows 50 topics (`support/topics.rs`), to
 //! measure what matching on arrival adds. With `--newsboat`, runs `newsboat -x reload` twice over the same 500 URLs
@@ -140,6 +142,10 @@ fn main() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     let mut store = Store::open_in_dir(&dir).expect("store");
+    if rest.iter().any(|a| a == "--no-stories") {
+        store.set_story_grouping(false);
+        println!("story grouping off");
+    }
     if with_topics {
         for t in topics::fifty() {
             store.add_topic(&t, 0).expect("topic");

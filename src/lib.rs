@@ -14,6 +14,7 @@
 //! | [`bidi`] | right-to-left and mixed paragraphs: lines broken logically, shown visually (UAX #9) |
 //! | [`lang`] | an article's language: declared, else detected |
 //! | [`topics`] | followed topics: query language, tokenizer, suggestions |
+//! | [`stories`] | the same event from many outlets: grouping at ingest (candidate index, similarity) |
 //! | [`store`] | SQLite: schema, migrations, reads and writes |
 //! | [`extract`] | article page -> clean document (boilerplate removed) |
 //! | [`articles`] | fetching article pages and their images for offline reading |
@@ -52,6 +53,7 @@ pub mod schedule;
 pub mod serve;
 pub mod service;
 pub mod store;
+pub mod stories;
 pub mod topics;
 #[cfg(feature = "ui")]
 pub mod ui;

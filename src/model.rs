@@ -162,6 +162,9 @@ pub struct Headline {
     pub read: bool,
     /// Starred flag.
     pub starred: bool,
+    /// The story it belongs to: shared by every item of one story (the
+    /// same event from several outlets); an item alone has its own id.
+    pub story: i64,
 }
 
 /// A stored item with everything the reader needs.

@@ -1,25 +1,28 @@
 //! Article extraction: an HTML page -> a clean [`Article`] (metadata and
 //! blocks), without the page around it.
 //!
-//! Pipeline:
-//! 1. decode the bytes ([`crate::fetch::charset`]) and refuse what is not HTML;
-//! 2. parse once with dom_query (html5ever), clean the page ([`select`]) and
-//!    pick the main content: dom_smoothie's Readability scoring (which also
-//!    reads JSON-LD, OpenGraph and meta tags for the metadata), weighed
-//!    against the publisher's marked body, the headline's container and the
-//!    JSON-LD `articleBody`;
-//! 3. convert the chosen subtree to blocks ([`convert`]), dropping anything a
-//!    reader cannot show safely;
-//! 4. prune boilerplate blocks ([`boilerplate`]): related/recent tails, link
-//!    farms, share and newsletter prompts, copyright lines.
+//! Stages, each its own module, tested alone:
+//! 1. parse once: decode the bytes ([`crate::fetch::charset`]), refuse what
+//!    is not HTML or nests absurdly deep, parse with dom_query (html5ever);
+//! 2. [`clean`]: remove what is never content;
+//! 3. [`candidates`]: several bodies (Readability's pick, the publisher's
+//!    marked body, the headline's container, the JSON-LD `articleBody`, the
+//!    densest run of paragraphs), each [`convert`]ed to blocks and
+//!    [`prune`]d;
+//! 4. [`choose`]: one scorer picks the body and adds the standfirst;
+//! 5. [`convert`]: DOM -> blocks, dropping anything a reader cannot show
+//!    safely (run per candidate, inside stage 3);
+//! 6. [`prune`]: furniture blocks inside a body (run per candidate).
 //!
 //! [`EXTRACTOR_VERSION`] is stored with every extraction so that
 //! `khabar reextract` can redo articles made by an older extractor.
 
-pub mod boilerplate;
+pub mod candidates;
+pub mod choose;
+pub mod clean;
 pub mod convert;
 pub mod document;
-pub mod select;
+pub mod prune;
 
 use thiserror::Error;
 use url::Url;
@@ -115,6 +118,58 @@ pub fn extract(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> {
 const EXTRACT_STACK: usize = 64 * 1024 * 1024;
 
 fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> {
+    // 1. Parse once.
+    let doc = parse(html)?;
+    clean::keep_datelines(&doc);
+    let base = page_base(&doc, url);
+    let mut readability = candidates::readability::open(doc, url)?;
+    // Metadata first: cleaning removes <meta> and <script type=ld+json>.
+    let (md, title) = candidates::readability::metadata(&readability);
+    let ld_body = candidates::jsonld::article_body(&readability.doc);
+    let standfirst = candidates::standfirst::lead(&readability.doc);
+    // 2. Clean.
+    clean::clean(&readability.doc);
+    // 3. Candidates (converted and pruned), Readability's last: it edits
+    // the page.
+    let doc = &readability.doc;
+    let base = base.as_ref();
+    let mut found = candidates::Candidates {
+        headline: candidates::headline::by_title(doc, &title).map(|node| {
+            let text = convert::collapse(&node.text());
+            (candidates::body(&node, base, &title), text)
+        }),
+        markup: candidates::markup::by_markup(doc).map(|n| candidates::body(&n, base, &title)),
+        paragraphs: candidates::paragraphs::by_paragraphs(doc)
+            .map(|n| candidates::body(&n, base, &title)),
+        jsonld: ld_body.as_deref().map(candidates::jsonld::blocks),
+        readability: None,
+    };
+    let (picked, found_byline) = candidates::readability::pick(&mut readability, base, &title);
+    found.readability = picked;
+    // 4. Choose.
+    let blocks = choose::choose(found, &title, standfirst, md.excerpt.as_deref());
+    if blocks.iter().all(|b| b.text().trim().is_empty()) {
+        return Err(ExtractError::NoContent);
+    }
+    let meta = Meta {
+        title,
+        byline: md
+            .byline
+            .or(found_byline)
+            .map(|b| convert::collapse(&b))
+            .filter(|b| !b.is_empty()),
+        published: md.published_time,
+        site_name: md.site_name,
+        language: md.lang,
+        lead_image: md.image.and_then(|i| convert::resolve(&i, base)),
+        url: url.map(|u| u.to_string()),
+    };
+    Ok(Article { meta, blocks })
+}
+
+/// Stage 1: the page parsed once, with templates that hold the article
+/// unwrapped, or the reason it cannot be read.
+fn parse(html: &str) -> Result<dom_query::Document, ExtractError> {
     if html.trim().is_empty() {
         return Err(ExtractError::Empty);
     }
@@ -125,183 +180,13 @@ fn extract_here(html: &str, url: Option<&Url>) -> Result<Article, ExtractError> 
     }
     let doc = dom_query::Document::from(html);
     // Templates first: what they hold is checked like the rest of the page.
-    select::unwrap_templates(&doc, |t| !tag_depth_exceeds(t, 2 * MAX_DEPTH));
+    clean::unwrap_templates(&doc, |t| !tag_depth_exceeds(t, 2 * MAX_DEPTH));
     // The Readability scoring and the converter recurse; refuse pathological
     // nesting before they see it (a stack overflow cannot be caught).
     if nesting_exceeds(&doc.root(), MAX_DEPTH) {
         return Err(ExtractError::TooDeep(MAX_DEPTH));
     }
-    select::keep_datelines(&doc);
-    let base = page_base(&doc, url);
-    let cfg = dom_smoothie::Config {
-        max_elements_to_parse: 50_000,
-        ..Default::default()
-    };
-    // dom_smoothie refuses URLs it cannot use as a base; give it http(s) only.
-    let url_str = url
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .map(Url::as_str);
-    let mut readability = dom_smoothie::Readability::with_document(doc, url_str, Some(cfg))
-        .map_err(|_| ExtractError::NoContent)?;
-    // Metadata first: cleaning removes <meta> and <script type=ld+json>.
-    let json_ld = readability.parse_json_ld();
-    let md = readability.get_article_metadata(json_ld);
-    let mut title = convert::collapse(&md.title);
-    if title.is_empty() {
-        title = convert::collapse(&readability.get_article_title());
-    }
-
-    let ld_body = json_ld_body(&readability.doc);
-    let lead = select::lead(&readability.doc);
-    select::clean(&readability.doc);
-    let anchored = select::by_title(&readability.doc, &title).map(|node| {
-        let text = convert::collapse(&node.text());
-        (finish(convert::blocks(&node, base.as_ref()), &title), text)
-    });
-    // The body the publisher's markup names, converted before Readability
-    // edits the page.
-    let marked = select::by_markup(&readability.doc)
-        .map(|node| finish(convert::blocks(&node, base.as_ref()), &title));
-    let mut scored = Vec::new();
-    let mut byline = md.byline.clone();
-    if let Ok(found) = readability.parse() {
-        // Readability leaves its pick in its document as #readability-page-1:
-        // convert that node rather than parse the serialised copy again.
-        let picked = readability.doc.select("#readability-page-1");
-        scored = match picked.nodes().first() {
-            Some(node) => finish(convert::blocks(node, base.as_ref()), &title),
-            None => {
-                let content = dom_query::Document::from(found.content.as_ref());
-                finish(convert::blocks(&content.root(), base.as_ref()), &title)
-            }
-        };
-        byline = byline.or(found.byline);
-    }
-    let mut blocks = scored;
-    // Readability's pick, unless the publisher's markup names a body with
-    // as much prose (it is cleaner: it ends where the article ends) or
-    // Readability found too little.
-    if let Some(m) = marked {
-        let (bt, bp) = (text_len(&blocks), prose_len(&blocks));
-        let (mt, mp) = (text_len(&m), prose_len(&m));
-        let short = bt < 2 * MIN_ARTICLE_CHARS || bp < 2 * MIN_ARTICLE_CHARS;
-        if (short && (mt > bt || mp > 2 * bp)) || mp * 2 >= bp * 3 {
-            blocks = m;
-        }
-    }
-    // Nothing yet: the container of the most paragraph text, looked up on
-    // a fresh parse (Readability has edited the page), only in this case.
-    if text_len(&blocks) < 2 * MIN_ARTICLE_CHARS {
-        let fresh = dom_query::Document::from(html);
-        select::unwrap_templates(&fresh, |t| !tag_depth_exceeds(t, 2 * MAX_DEPTH));
-        select::clean(&fresh);
-        if let Some(p) = select::by_paragraphs(&fresh)
-            .map(|node| finish(convert::blocks(&node, base.as_ref()), &title))
-            && text_len(&p) > text_len(&blocks)
-        {
-            blocks = p;
-        }
-    }
-    // Readability chose text that is not under the page's own headline (a
-    // teaser of another story, a table), or far less than the headline's
-    // container holds: the headline's container wins.
-    if let Some((a, anchor_text)) = anchored {
-        let first = blocks
-            .iter()
-            .find(|b| matches!(b, Block::Paragraph { .. }) && b.text().chars().count() > 80)
-            .map(|b| b.text().chars().take(80).collect::<String>());
-        let (bt, bp) = (text_len(&blocks), prose_len(&blocks));
-        let (at, ap) = (text_len(&a), prose_len(&a));
-        let outside = first.is_some_and(|f| !anchor_text.contains(&convert::collapse(&f)))
-            // ... unless Readability's pick has far more prose (a transcript
-            // under a short summary).
-            && bp < 3 * ap.max(1);
-        let longer = at > 2 * bt;
-        // A table or a list of names (short lines) is not the story when
-        // the headline's container has its prose.
-        let more_prose = ap > 2 * bp;
-        if (outside || longer || more_prose) && at >= 2 * MIN_ARTICLE_CHARS {
-            blocks = a;
-        } else {
-            blocks = with_opening(blocks, &a);
-        }
-    }
-    // The publisher's own plain text (JSON-LD articleBody), when the page
-    // gave us much less than it.
-    if let Some(body) = ld_body {
-        let ld_len = body.chars().filter(|c| !c.is_whitespace()).count();
-        let ours: usize = blocks
-            .iter()
-            .filter(|b| !matches!(b, Block::Image { .. }))
-            .map(|b| b.text().chars().filter(|c| !c.is_whitespace()).count())
-            .sum();
-        if ld_len >= 2 * MIN_ARTICLE_CHARS && ours * 2 < ld_len {
-            blocks = body
-                .split('\n')
-                .map(convert::collapse)
-                .filter(|p| !p.is_empty())
-                .map(|p| Block::Paragraph {
-                    inlines: vec![Inline::Text { text: p }],
-                })
-                .collect();
-        }
-    }
-    // A standfirst that sits outside the body container; failing that, the
-    // page's own description, which news pages show as their standfirst
-    // (often only through scripts). Skipped when the body already says it.
-    let lead = lead.or_else(|| {
-        md.excerpt
-            .as_deref()
-            .map(convert::collapse)
-            .filter(|d| d.chars().count() >= 60)
-    });
-    if let Some(lead) = lead {
-        let norm = |s: &str| convert::collapse(s);
-        // A description cut short ("...", "…") is compared without the cut.
-        let lead_cmp = norm(&lead)
-            .trim_end_matches("...")
-            .trim_end_matches('…')
-            .trim_end()
-            .to_string();
-        let have = blocks.iter().take(4).any(|b| {
-            let t = norm(&b.text());
-            t.contains(&lead_cmp) || lead_cmp.contains(&t) && !t.is_empty()
-        });
-        if !have && !same_text(&lead, &title) {
-            blocks.insert(
-                0,
-                Block::Paragraph {
-                    inlines: vec![Inline::Text { text: lead }],
-                },
-            );
-        }
-    }
-    // Nothing in the page's body: some pages (photo galleries, archived
-    // posts) carry their words only in the description.
-    if blocks.iter().all(|b| b.text().trim().is_empty())
-        && let Some(d) = md.excerpt.as_deref().map(convert::collapse)
-        && d.chars().count() >= 40
-        && !same_text(&d, &title)
-    {
-        blocks = vec![Block::Paragraph {
-            inlines: vec![Inline::Text { text: d }],
-        }];
-    }
-    if blocks.iter().all(|b| b.text().trim().is_empty()) {
-        return Err(ExtractError::NoContent);
-    }
-    let meta = Meta {
-        title,
-        byline: byline
-            .map(|b| convert::collapse(&b))
-            .filter(|b| !b.is_empty()),
-        published: md.published_time,
-        site_name: md.site_name,
-        language: md.lang,
-        lead_image: md.image.and_then(|i| convert::resolve(&i, base.as_ref())),
-        url: url.map(|u| u.to_string()),
-    };
-    Ok(Article { meta, blocks })
+    Ok(doc)
 }
 
 /// Deepest element nesting accepted. Well-formed pages stay under 100;
@@ -362,109 +247,6 @@ fn nesting_exceeds(root: &dom_query::NodeRef<'_>, limit: usize) -> bool {
     false
 }
 
-/// Readability's pick often starts a paragraph or two into the story: the
-/// opening paragraphs sit between the headline and the body container.
-/// Prose paragraphs of the headline's container that come before the
-/// pick's first paragraph are put back in front of it.
-fn with_opening(blocks: Vec<Block>, anchored: &[Block]) -> Vec<Block> {
-    let Some(first) = blocks
-        .iter()
-        .find(|b| matches!(b, Block::Paragraph { .. }) && b.text().chars().count() > 80)
-        .map(|b| convert::collapse(&b.text()))
-    else {
-        return blocks;
-    };
-    let Some(at) = anchored.iter().position(|b| {
-        matches!(b, Block::Paragraph { .. }) && convert::collapse(&b.text()) == first
-    }) else {
-        return blocks;
-    };
-    let opening: Vec<&Block> = anchored[..at]
-        .iter()
-        .filter(|b| {
-            // A standfirst is often marked up as a (long) heading.
-            matches!(b, Block::Paragraph { .. } | Block::Heading { .. })
-                && b.text().chars().count() >= 80
-                && boilerplate::link_density(b) < 0.3
-        })
-        .collect();
-    if opening.is_empty() {
-        return blocks;
-    }
-    let have: std::collections::HashSet<String> = blocks
-        .iter()
-        .map(|b| convert::collapse(&b.text()))
-        .collect();
-    let mut out: Vec<Block> = opening
-        .into_iter()
-        .filter(|b| !have.contains(&convert::collapse(&b.text())))
-        .cloned()
-        .collect();
-    out.extend(blocks);
-    out
-}
-
-fn text_len(blocks: &[Block]) -> usize {
-    blocks
-        .iter()
-        .filter(|b| !matches!(b, Block::Image { .. }))
-        .map(|b| b.text().chars().count())
-        .sum()
-}
-
-/// Characters in paragraphs and quotes long enough to be prose (not table
-/// cells, list items or lines of names).
-fn prose_len(blocks: &[Block]) -> usize {
-    blocks
-        .iter()
-        .filter(|b| matches!(b, Block::Paragraph { .. } | Block::Quote { .. }))
-        .map(|b| {
-            // A paragraph of short lines (names, addresses) is a list.
-            b.text()
-                .split('\n')
-                .map(|l| l.trim().chars().count())
-                .filter(|&n| n >= 80)
-                .sum::<usize>()
-        })
-        .sum()
-}
-
-/// Drops the headline's copy from the body and prunes boilerplate.
-fn finish(mut blocks: Vec<Block>, title: &str) -> Vec<Block> {
-    if let Some(first) = blocks
-        .iter()
-        .position(|b| !matches!(b, Block::Image { .. }))
-        && matches!(blocks[first], Block::Heading { .. })
-        && same_text(&blocks[first].text(), title)
-    {
-        blocks.remove(first);
-    }
-    boilerplate::prune(&mut blocks);
-    blocks
-}
-
-/// `articleBody` from the page's JSON-LD, if any.
-fn json_ld_body(doc: &dom_query::Document) -> Option<String> {
-    fn find(v: &serde_json::Value) -> Option<String> {
-        match v {
-            serde_json::Value::Object(m) => {
-                if let Some(serde_json::Value::String(b)) = m.get("articleBody") {
-                    return Some(b.clone());
-                }
-                m.values().find_map(find)
-            }
-            serde_json::Value::Array(a) => a.iter().find_map(find),
-            _ => None,
-        }
-    }
-    doc.select("script[type=\"application/ld+json\"]")
-        .nodes()
-        .iter()
-        .filter_map(|n| serde_json::from_str::<serde_json::Value>(n.text().trim()).ok())
-        .find_map(|v| find(&v))
-        .map(|b| crate::parse::decode_entities(&crate::parse::strip_tags(&b)))
-}
-
 /// The base for relative URLs: `<base href>` resolved against the page URL.
 fn page_base(doc: &dom_query::Document, url: Option<&Url>) -> Option<Url> {
     let href = doc.select("base[href]").attr("href");
@@ -473,15 +255,4 @@ fn page_base(doc: &dom_query::Document, url: Option<&Url>) -> Option<Url> {
         (Some(h), None) => Url::parse(&h).ok(),
         (None, u) => u.cloned(),
     }
-}
-
-fn same_text(a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
-    let (a, b) = (norm(a), norm(b));
-    !a.is_empty() && (a == b || b.starts_with(&a) || a.starts_with(&b))
 }

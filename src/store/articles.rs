@@ -158,13 +158,13 @@ impl Store {
         )?;
         let mut fresh = Vec::new();
         if let (ArticleStatus::Ok, Some(doc)) = (rec.status, &rec.document) {
-            let (feed, folder, title, feed_lang): (FeedId, Option<String>, String, Option<String>) =
-                tx.query_row(
-                    "SELECT i.feed_id, f.folder, i.title, f.language
-                     FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
-                    [item],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )?;
+            type Row = (FeedId, Option<String>, String, Option<String>, Timestamp);
+            let (feed, folder, title, feed_lang, at): Row = tx.query_row(
+                "SELECT i.feed_id, f.folder, i.title, f.language, i.published
+                 FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
+                [item],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )?;
             let topic_list = super::topics::compiled_topics(&tx)?;
             let mut pending = super::topics::Pending::default();
             let declared = doc.meta.language.as_deref().or(feed_lang.as_deref());
@@ -177,13 +177,16 @@ impl Store {
                     title: &title,
                     body: &doc.body_text(),
                     declared_lang: declared,
+                    at,
                     replace: true,
                 },
                 &topic_list,
                 true,
                 &mut pending,
             )?;
+            let grouped = std::mem::take(&mut pending.stories);
             fresh = pending.write(&tx)?;
+            super::stories::group(&tx, &mut self.stories, grouped)?;
         }
         tx.commit()?;
         self.fresh_hits.extend(fresh);

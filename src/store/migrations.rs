@@ -206,6 +206,52 @@ pub const MIGRATIONS: &[&str] = &[
         WHERE EXISTS (SELECT 1 FROM topic_hits h WHERE h.topic_id = topics.id AND h.item_id = new.id);
     END;
     "#,
+    // 5: stories (the same event from several outlets). An item alone has
+    // no story (NULL: its story is itself); grouped items share a row here.
+    // Story ids start above every item id (2^40), so a lone item's id and a
+    // story's id never collide. `story_keys` keeps each recent item's
+    // grouping features, so the writer can reload its window (three days)
+    // without re-reading articles. Deleting items keeps the rows right.
+    r#"
+    ALTER TABLE items ADD COLUMN story INTEGER;
+    CREATE INDEX items_by_story ON items (story) WHERE story IS NOT NULL;
+    CREATE TABLE stories (
+        id            INTEGER PRIMARY KEY,
+        first_seen    INTEGER NOT NULL,
+        last_seen     INTEGER NOT NULL,
+        size          INTEGER NOT NULL DEFAULT 0,
+        outlets       INTEGER NOT NULL DEFAULT 0,
+        headline_item INTEGER,
+        headline      TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX stories_by_last ON stories (last_seen DESC);
+    CREATE TABLE story_keys (
+        item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+        at      INTEGER NOT NULL,
+        feed_id INTEGER NOT NULL,
+        terms   TEXT NOT NULL,
+        wire    TEXT NOT NULL DEFAULT '',
+        script  INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX story_keys_by_at ON story_keys (at);
+    CREATE TABLE story_meta (id INTEGER PRIMARY KEY CHECK (id = 1), epoch INTEGER NOT NULL, next_id INTEGER NOT NULL);
+    INSERT INTO story_meta (id, epoch, next_id) VALUES (1, 0, 1099511627776);
+    CREATE TRIGGER story_item_gone AFTER DELETE ON items WHEN old.story IS NOT NULL BEGIN
+        UPDATE stories SET size = size - 1,
+            outlets = (SELECT count(DISTINCT feed_id) FROM items WHERE story = old.story),
+            headline_item = CASE WHEN headline_item = old.id
+                THEN (SELECT min(id) FROM items WHERE story = old.story) ELSE headline_item END,
+            headline = CASE WHEN headline_item = old.id
+                THEN coalesce((SELECT title FROM items WHERE story = old.story ORDER BY id LIMIT 1), '')
+                ELSE headline END
+        WHERE id = old.story;
+        DELETE FROM stories WHERE id = old.story AND size <= 0;
+    END;
+    -- The writer's in-memory window is reloaded when items in it go.
+    CREATE TRIGGER story_key_gone AFTER DELETE ON story_keys BEGIN
+        UPDATE story_meta SET epoch = epoch + 1 WHERE id = 1;
+    END;
+    "#,
 ];
 
 /// Brings `conn` up to the newest schema, each step in its own transaction.

@@ -15,6 +15,7 @@
 
 pub mod articles;
 pub mod migrations;
+pub mod stories;
 pub mod topics;
 
 use std::path::{Path, PathBuf};
@@ -103,6 +104,8 @@ pub struct Store {
     conn: Connection,
     /// Topic hits that arrived since [`Store::take_new_hits`] last ran.
     fresh_hits: Vec<(crate::topics::TopicId, ItemId)>,
+    /// The writer's story window (see [`stories`]).
+    stories: stories::StoryState,
 }
 
 impl Store {
@@ -124,6 +127,7 @@ impl Store {
         Ok(Store {
             conn,
             fresh_hits: Vec::new(),
+            stories: Default::default(),
         })
     }
 
@@ -145,6 +149,7 @@ impl Store {
         Ok(Store {
             conn,
             fresh_hits: Vec::new(),
+            stories: Default::default(),
         })
     }
 
@@ -156,6 +161,7 @@ impl Store {
         Ok(Store {
             conn,
             fresh_hits: Vec::new(),
+            stories: Default::default(),
         })
     }
 
@@ -440,6 +446,7 @@ impl Store {
                     title: &item.title,
                     body: &body,
                     declared_lang: feed_lang.as_deref(),
+                    at: published,
                     replace,
                 };
                 match existing {
@@ -493,7 +500,9 @@ impl Store {
                     }
                 }
             }
+            let grouped = std::mem::take(&mut pending.stories);
             fresh = pending.write(&tx)?;
+            stories::group(&tx, &mut self.stories, grouped)?;
         }
         tx.commit()?;
         self.fresh_hits.extend(fresh);
@@ -557,10 +566,9 @@ impl Store {
     /// The headline rows for `ids` (in no particular order).
     pub fn headlines_by_ids(&self, ids: &[ItemId]) -> Result<Vec<Headline>, StoreError> {
         let mut out = Vec::with_capacity(ids.len());
-        let mut st = self.conn.prepare_cached(
-            "SELECT i.id, i.feed_id, coalesce(f.title, f.url), i.title, i.link, i.published, i.read, i.starred
-             FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1",
-        )?;
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {HEADLINE_COLS} FROM items i JOIN feeds f ON f.id = i.feed_id WHERE i.id = ?1"
+        ))?;
         for id in ids {
             if let Some(h) = st.query_row([id], headline_from_row).optional()? {
                 out.push(h);
@@ -573,7 +581,7 @@ impl Store {
     pub fn headlines(&self, filter: &HeadlineFilter) -> Result<Vec<Headline>, StoreError> {
         let (where_sql, mut args) = filter_sql(filter)?;
         let sql = format!(
-            "SELECT i.id, i.feed_id, coalesce(f.title, f.url), i.title, i.link, i.published, i.read, i.starred
+            "SELECT {HEADLINE_COLS}
              FROM items i JOIN feeds f ON f.id = i.feed_id{where_sql} ORDER BY i.published DESC, i.id DESC LIMIT ? OFFSET ?"
         );
         args.push((filter.limit.max(1) as i64).into());
@@ -584,7 +592,10 @@ impl Store {
     }
 }
 
-fn headline_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Headline> {
+/// The columns [`headline_from_row`] reads, over `items i JOIN feeds f`.
+pub(crate) const HEADLINE_COLS: &str = "i.id, i.feed_id, coalesce(f.title, f.url), i.title, i.link, i.published, i.read, i.starred, coalesce(i.story, i.id)";
+
+pub(crate) fn headline_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Headline> {
     let ts: i64 = r.get(5)?;
     Ok(Headline {
         id: r.get(0)?,
@@ -596,6 +607,7 @@ fn headline_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Headline> {
         published_ts: ts,
         read: r.get(6)?,
         starred: r.get(7)?,
+        story: r.get(8)?,
     })
 }
 

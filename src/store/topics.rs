@@ -73,6 +73,8 @@ pub(crate) struct ItemText<'a> {
     pub body: &'a str,
     /// Declared language (page or feed), if any.
     pub declared_lang: Option<&'a str>,
+    /// When it was published (for story grouping).
+    pub at: Timestamp,
     /// Whether the item was stored before (it may have a full-text row
     /// and hits to replace); false for a new item.
     pub replace: bool,
@@ -91,6 +93,9 @@ pub(crate) struct Pending {
     fts: Vec<(ItemId, bool, String, String)>,
     /// (topic, item, the item is unread, arrived now).
     hits: Vec<(TopicId, ItemId, bool, bool)>,
+    /// Items to place in stories (`store::stories::group`), from the same
+    /// analysed tokens.
+    pub(crate) stories: Vec<super::stories::StoryInput>,
 }
 
 impl Pending {
@@ -146,6 +151,12 @@ pub(crate) fn index_and_match(
     pending: &mut Pending,
 ) -> Result<(), StoreError> {
     let doc = Analyzed::new(item.title, item.body);
+    pending.stories.push(super::stories::StoryInput {
+        item: item.id,
+        feed: item.feed.0,
+        at: item.at,
+        features: crate::stories::features(&doc.title, &doc.body),
+    });
     pending.fts.push((
         item.id,
         item.replace,
@@ -551,6 +562,7 @@ impl Store {
                     title: &title,
                     body: &body,
                     declared_lang: declared.as_deref(),
+                    at: 0,
                     replace: false,
                 },
                 &topics,

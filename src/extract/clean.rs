@@ -1,29 +1,13 @@
-//! Choosing the main content node, and cleaning the page around it.
-//!
-//! Publishers mark their article bodies far more often than not
-//! (`itemprop=articleBody`, `article`, `.entry-content`, `.article-body`...).
-//! [`by_markup`] tries those selectors in order of reliability and takes the
-//! match with the most text outside links, if it carries enough text to be
-//! an article. [`by_title`] finds the container of the page's own headline
-//! and [`by_paragraphs`] the parent of the most paragraph text; the caller
-//! weighs these against Readability's pick (dom_smoothie).
-//!
-//! [`clean`] removes what is never content from the parsed page first:
-//! scripts, styles, forms, navigation, hidden elements, and containers whose
-//! class or id names them as share bars, related stories, comments,
-//! newsletters, cookie boxes, ads and the like, unless they hold the bulk of
-//! the article.
+//! Stage 2, clean: removes what is never content from the parsed page before
+//! any candidate is looked for: scripts, styles, forms, navigation, hidden
+//! elements, and containers whose class or id names them as share bars,
+//! related stories, comments, newsletters, cookie boxes, ads and the like,
+//! unless they hold the bulk of the article. Also the two repairs that must
+//! run before Readability sees the page ([`unwrap_templates`],
+//! [`keep_datelines`]) and the text measure every stage shares
+//! ([`own_text_len`]).
 
 use dom_query::{Document, NodeRef};
-
-/// Content selectors, most specific first.
-const CONTENT_SELECTORS: &[&str] = &[
-    "[itemprop=\"articleBody\"]",
-    "[property=\"articleBody\"]",
-    ".article-body, .article__body, .articleBody, .article-body-content, #article-body, #articleBody, .ArticleBody",
-    ".story-body, .story__body, .story-content, #story-body, .StoryBody",
-    ".entry-content, .post-content, .post-body, .post__content, .postBody, .post-entry, .blog-post-content, .td-post-content, .single-post-content, .article-content, .article__content, .articleContent, .content-article, .article-text, .article__text, .news-content, .news-text, .news-body, .detail-content, .detail_txt, .field-name-body, .field--name-body, .text-content, .body-text, .rich-text, .c-entry-content, .l-article__body, .content-body",
-];
 
 /// Tokens of class or id values that name non-content containers.
 const BAD_TOKENS: &[&str] = &[
@@ -200,7 +184,7 @@ pub fn own_text_len(n: &NodeRef<'_>) -> (usize, usize) {
 }
 
 /// Characters of the page body's text outside links.
-fn body_own_text(doc: &Document) -> usize {
+pub fn body_own_text(doc: &Document) -> usize {
     doc.body()
         .map(|b| {
             let (t, l) = own_text_len(&b);
@@ -396,181 +380,56 @@ fn long_paragraphs(n: &NodeRef<'_>, min_bytes: usize, enough: usize) -> usize {
         .count()
 }
 
-/// A content selector tier, split into what a single walk can test.
-#[derive(Default)]
-struct Tier {
-    classes: Vec<&'static str>,
-    ids: Vec<&'static str>,
-    attrs: Vec<(&'static str, &'static str)>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// [`CONTENT_SELECTORS`] as tiers (every selector there is a class, an id or
-/// an `[attr="value"]`).
-static TIERS: std::sync::LazyLock<Vec<Tier>> = std::sync::LazyLock::new(|| {
-    CONTENT_SELECTORS
-        .iter()
-        .map(|group| {
-            let mut t = Tier::default();
-            for sel in group.split(',').map(str::trim) {
-                if let Some(c) = sel.strip_prefix('.') {
-                    t.classes.push(c);
-                } else if let Some(i) = sel.strip_prefix('#') {
-                    t.ids.push(i);
-                } else if let Some((a, v)) = sel
-                    .strip_prefix('[')
-                    .and_then(|x| x.strip_suffix(']'))
-                    .and_then(|x| x.split_once('='))
-                {
-                    t.attrs.push((a, v.trim_matches('"')));
-                }
-            }
-            t
-        })
-        .collect()
-});
+    fn story() -> String {
+        "<p>The ferry to the island ran late all week, and the harbour master blamed the \
+         wind, the tide and, at last, the ferry itself, which is older than he is.</p>"
+            .repeat(4)
+    }
 
-/// The main content node chosen by publisher markup, if any qualifies: the
-/// most specific tier of the content selectors with a match holding enough
-/// text outside links, and in it the match with the most. One walk over
-/// the page.
-pub fn by_markup<'a>(doc: &'a Document) -> Option<NodeRef<'a>> {
-    let tiers = &*TIERS;
-    let mut found: Vec<Vec<NodeRef<'a>>> = vec![Vec::new(); tiers.len()];
-    for n in doc.root().descendants_it().filter(|n| n.is_element()) {
-        let class = n.attr("class");
-        let id = n.attr("id");
-        let tier = tiers.iter().position(|t| {
-            class
-                .as_deref()
-                .is_some_and(|cl| cl.split_ascii_whitespace().any(|c| t.classes.contains(&c)))
-                || id.as_deref().is_some_and(|i| t.ids.contains(&i))
-                || t.attrs
-                    .iter()
-                    .any(|(a, v)| n.attr(a).is_some_and(|x| &*x == *v))
-        });
-        if let Some(t) = tier {
-            found[t].push(n);
+    #[test]
+    fn scripts_navigation_hidden_and_named_furniture_go_and_the_story_stays() {
+        let doc = Document::from(format!(
+            r#"<html><body><nav><a href="/">Home</a></nav>
+            <script>var x = 1;</script>
+            <div style="display: none">Hidden promotion text</div>
+            <div class="share-bar">Share this on every network</div>
+            <div class="related-stories"><a href="/x">Another story</a></div>
+            <article>{}</article><footer>Footer links</footer></body></html>"#,
+            story()
+        ));
+        clean(&doc);
+        let text = doc.root().text();
+        assert!(text.contains("The ferry to the island"));
+        for gone in [
+            "Home",
+            "var x",
+            "Hidden promotion",
+            "Share this",
+            "Another story",
+            "Footer",
+        ] {
+            assert!(!text.contains(gone), "{gone} should be cleaned away");
         }
     }
-    for matches in found {
-        let best = matches
-            .iter()
-            .map(|n| {
-                let (total, linked) = own_text_len(n);
-                (total - linked, total, *n)
-            })
-            .max_by_key(|(own, _, _)| *own);
-        if let Some((own, total, node)) = best
-            && own >= 400
-            && (total - own) * 2 < total
-        {
-            return Some(node);
-        }
-    }
-    None
-}
 
-/// A standfirst (the lead paragraph under the headline), when the page marks one.
-pub fn lead(doc: &Document) -> Option<String> {
-    const LEAD: &[&str] = &[
-        "intro",
-        "lead",
-        "standfirst",
-        "article-lead",
-        "article__lead",
-        "dek",
-        "subtitle",
-        "summary",
-        "article-intro",
-        "article__intro",
-        "lead-paragraph",
-        "entry-summary",
-    ];
-    doc.select("[class]").nodes().iter().find_map(|n| {
-        let name = n.node_name()?.to_ascii_lowercase();
-        if !matches!(name.as_str(), "p" | "div" | "h2" | "span") {
-            return None;
-        }
-        let class = n.attr("class")?.to_ascii_lowercase();
-        if !class.split_whitespace().any(|c| LEAD.contains(&c)) {
-            return None;
-        }
-        let t = n.text().split_whitespace().collect::<Vec<_>>().join(" ");
-        let len = t.chars().count();
-        let (total, linked) = own_text_len(n);
-        ((40..=600).contains(&len) && linked * 3 < total.max(1)).then_some(t)
-    })
-}
-/// The container of the article whose headline matches `title`: the nearest
-/// ancestor of that headline holding real text, when it is not most of the
-/// page. Pages with several stories (a main one and teasers) get the one the
-/// page is titled for.
-pub fn by_title<'a>(doc: &'a Document, title: &str) -> Option<NodeRef<'a>> {
-    let norm = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
-    let want = norm(title);
-    if want.chars().count() < 12 {
-        return None;
+    #[test]
+    fn a_container_named_as_furniture_that_holds_the_article_is_kept() {
+        let doc = Document::from(format!(
+            r#"<html><body><div class="content-with-sidebar">{}</div></body></html>"#,
+            story()
+        ));
+        clean(&doc);
+        assert!(doc.root().text().contains("The ferry to the island"));
     }
-    let page_own = body_own_text(doc);
-    let heading = doc
-        .select("h1, h2, [itemprop=\"headline\"]")
-        .nodes()
-        .iter()
-        .copied()
-        .find(|h| {
-            let t = norm(&h.text());
-            t.chars().count() >= 12 && (t == want || want.contains(&t) || t.contains(&want))
-        })?;
-    let mut node = heading;
-    for _ in 0..8 {
-        node = node.parent()?;
-        let name = node
-            .node_name()
-            .map(|s| s.to_ascii_lowercase())
-            .unwrap_or_default();
-        if matches!(name.as_str(), "body" | "html") {
-            return None;
-        }
-        let (total, linked) = own_text_len(&node);
-        let own = total - linked;
-        if own >= 500 {
-            return (own < page_own && linked * 2 < total).then_some(node);
-        }
-    }
-    None
-}
 
-/// The container of the most paragraph text outside links: each `<p>`
-/// counts for its parent in full and for its grandparent by half. A plain
-/// fallback for pages Readability gives up on.
-pub fn by_paragraphs<'a>(doc: &'a Document) -> Option<NodeRef<'a>> {
-    let mut score: std::collections::HashMap<dom_query::NodeId, (usize, NodeRef<'a>)> =
-        std::collections::HashMap::new();
-    for p in doc.select("p").nodes() {
-        let (total, linked) = own_text_len(p);
-        let own = total - linked;
-        if own < 25 {
-            continue;
-        }
-        if let Some(parent) = p.parent() {
-            score.entry(parent.id).or_insert((0, parent)).0 += own;
-            if let Some(grand) = parent.parent() {
-                score.entry(grand.id).or_insert((0, grand)).0 += own / 2;
-            }
-        }
+    #[test]
+    fn own_text_counts_linked_text_apart() {
+        let doc = Document::from(r#"<div id="x">four <a href="/">link</a></div>"#);
+        let n = doc.select("#x").nodes()[0];
+        assert_eq!(own_text_len(&n), (8, 4));
     }
-    score
-        .into_values()
-        .filter(|(_, n)| {
-            !n.node_name()
-                .is_some_and(|t| t.eq_ignore_ascii_case("html"))
-        })
-        .max_by_key(|(s, _)| *s)
-        .filter(|(s, _)| *s >= 200)
-        .map(|(_, n)| n)
 }

@@ -1,6 +1,7 @@
-//! Block-level boilerplate removal, applied after the main content is chosen:
-//! the tail of "Related Topics", "Recent Stories" and the like, link farms,
-//! share prompts, newsletter and cookie boxes, and copyright lines.
+//! Stage 6, prune: block-level furniture inside a body, applied to every
+//! candidate after conversion: the tail of "Related Topics", "Recent Stories"
+//! and the like, link farms, share prompts, newsletter and cookie boxes,
+//! labels, datelines and credits, and copyright lines.
 //!
 //! Rules work on text and link density only, so they apply to any site.
 
@@ -490,4 +491,18 @@ pub fn prune(blocks: &mut Vec<Block>) {
             break;
         }
     }
+}
+
+/// Drops the headline's copy from the top of the body, then [`prune`]s it.
+pub fn finish(mut blocks: Vec<Block>, title: &str) -> Vec<Block> {
+    if let Some(first) = blocks
+        .iter()
+        .position(|b| !matches!(b, Block::Image { .. }))
+        && matches!(blocks[first], Block::Heading { .. })
+        && super::choose::same_text(&blocks[first].text(), title)
+    {
+        blocks.remove(first);
+    }
+    prune(&mut blocks);
+    blocks
 }
