@@ -20,7 +20,12 @@
 //!
 //! The store side (tables, persistence, deletion) is `store::stories`.
 
-use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+// A fast non-cryptographic hash: the window's maps are keyed by our own
+// tokens, and SipHash showed in ingest profiles.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 /// Seconds either side of an article within which stories are candidates.
 pub const WINDOW: i64 = 3 * 86_400;
@@ -46,9 +51,9 @@ pub const LONE: f32 = 0.25;
 pub const EVIDENCE: f32 = 4.0;
 
 /// How many body terms (after the lead) an article keeps.
-const BODY_TERMS: usize = 24;
+const BODY_TERMS: usize = 12;
 /// How many body tokens count as the lead.
-const LEAD_TOKENS: usize = 60;
+const LEAD_TOKENS: usize = 40;
 /// Field weights, coded 3 (title), 2 (lead), 1 (body).
 fn field_weight(code: u8) -> f32 {
     match code {
@@ -102,8 +107,10 @@ pub struct Features {
     pub script: Script,
 }
 
+static STOP_SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| STOP.iter().copied().collect());
+
 fn is_stop(t: &str) -> bool {
-    STOP.contains(&t)
+    STOP_SET.contains(t)
 }
 
 fn is_number(t: &str) -> bool {
@@ -129,7 +136,7 @@ fn fnv(tokens: &[String]) -> u32 {
 /// Features from analysed title and body tokens.
 pub fn features(title: &[String], body: &[String]) -> Features {
     let mut terms: Vec<(String, u8)> = Vec::new();
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: HashSet<&str> = HashSet::default();
     let useful = |t: &str| !is_stop(t) && (t.chars().count() > 1 || is_number(t));
     for t in title {
         if useful(t) && seen.insert(t) {
@@ -143,7 +150,7 @@ pub fn features(title: &[String], body: &[String]) -> Features {
         }
     }
     if body.len() > LEAD_TOKENS {
-        let mut tf: HashMap<&str, (u32, usize)> = HashMap::new();
+        let mut tf: HashMap<&str, (u32, usize)> = HashMap::default();
         for (i, t) in body[LEAD_TOKENS..].iter().enumerate() {
             if useful(t) && !seen.contains(t.as_str()) {
                 tf.entry(t).or_insert((0, i)).0 += 1;
@@ -458,7 +465,7 @@ impl Index {
     pub fn best(&mut self, f: &Features, at: i64) -> Option<(i64, f32)> {
         let in_window = |s: &StoryStat| s.last >= at - WINDOW && s.first <= at + WINDOW;
         // Wire copies: two shared signatures with one story.
-        let mut wire: HashMap<i64, u32> = HashMap::new();
+        let mut wire: HashMap<i64, u32> = HashMap::default();
         for w in &f.wire {
             if let Some(p) = self.wire.get(w) {
                 for s in p {
@@ -485,7 +492,7 @@ impl Index {
         if norm_x <= 0.0 {
             return None;
         }
-        let mut dots: HashMap<i64, (f32, f32)> = HashMap::new();
+        let mut dots: HashMap<i64, (f32, f32)> = HashMap::default();
         let mut known = 0.0f32;
         for (t, x, idf, title) in &weights {
             let df = self.df.get(*t).copied().unwrap_or(0) as f32;
