@@ -236,17 +236,23 @@ fn main() {
         {
             let rows = read_fixture(&f);
             let (pred, _) = through_store(&rows);
-            let mut groups: HashMap<&str, Vec<&str>> = HashMap::new();
+            // Predicted stories that mix gold events.
+            let mut groups: HashMap<&str, Vec<&Row>> = HashMap::new();
             for r in &rows {
                 groups
                     .entry(pred.get(&r.id).map_or("?", |s| s))
                     .or_default()
-                    .push(&r.id);
+                    .push(r);
             }
             let mut impure: Vec<String> = groups
                 .values()
-                .filter(|g| g.iter().any(|i| i.get(..2) != g[0].get(..2)))
-                .map(|g| g.join(","))
+                .filter(|g| g.iter().any(|r| r.gold != g[0].gold))
+                .map(|g| {
+                    g.iter()
+                        .map(|r| r.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
                 .collect();
             impure.sort();
             if !impure.is_empty() {

@@ -14,9 +14,11 @@
 //!   [`JOIN`], else starts its own. Articles sharing two wire signatures
 //!   with a story (the same agency copy) always join it.
 //! - Precision first: a story is joined on its centroid, not on one member,
-//!   so a story does not drift through chains of weak links; articles in
-//!   another script (Urdu against English) join only on strong evidence:
-//!   two shared numbers and a shared Latin-script name.
+//!   so a story does not drift through chains of weak links.
+//! - Urdu and English: an article joins a story told mostly in the other
+//!   script only on strong evidence: a shared number of two or more digits
+//!   and [`CROSS_NAMES`] names spelled alike in both scripts (compared by
+//!   consonant [`skeleton`]: "Karachi" and "کراچی" are both "krc").
 //!
 //! The store side (tables, persistence, deletion) is `store::stories`.
 
@@ -192,6 +194,80 @@ pub fn features(title: &[String], body: &[String]) -> Features {
             Script::Latin
         },
     }
+}
+
+/// How many name skeletons an article must share with a story told in the
+/// other script (with a shared number) to join it.
+pub const CROSS_NAMES: usize = 3;
+
+/// A consonant skeleton of a name, the same for its Latin and its Urdu
+/// spelling ("karachi" and "کراچی" -> "krc", "balochistan" and "بلوچستان"
+/// -> "blcstn"): vowels, and letters written as vowels in Urdu (alef, waw,
+/// yeh, heh, ain), are dropped; digraphs (kh, gh, sh, ch, th, ph) are one
+/// letter; doubled letters count once. Only skeletons of three letters or
+/// more are returned (shorter ones collide too often).
+pub fn skeleton(t: &str) -> Option<String> {
+    if is_number(t) {
+        return None;
+    }
+    let mut out = String::new();
+    let push = |c: char, out: &mut String| {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    };
+    if is_latin(t) {
+        let b = t.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            let two = b.get(i + 1).copied();
+            let (c, step) = match (b[i], two) {
+                (b'k', Some(b'h')) => ('x', 2),
+                (b'g', Some(b'h')) => ('g', 2),
+                (b's', Some(b'h')) => ('S', 2),
+                (b'c', Some(b'h')) => ('c', 2),
+                (b't', Some(b'h')) => ('t', 2),
+                (b'p', Some(b'h')) => ('f', 2),
+                (b'q' | b'c', _) => ('k', 1),
+                (b'a' | b'e' | b'i' | b'o' | b'u' | b'w' | b'v' | b'y' | b'h', _) => ('-', 1),
+                (x, _) => (char::from(x), 1),
+            };
+            if c != '-' {
+                push(c, &mut out);
+            }
+            i += step;
+        }
+    } else {
+        for ch in t.chars() {
+            let c = match ch {
+                'ب' => 'b',
+                'پ' => 'p',
+                'ت' | 'ٹ' | 'ط' => 't',
+                'ث' | 'س' | 'ص' => 's',
+                'ج' => 'j',
+                'چ' => 'c',
+                'خ' => 'x',
+                'د' | 'ڈ' => 'd',
+                'ذ' | 'ز' | 'ژ' | 'ض' | 'ظ' => 'z',
+                'ر' | 'ڑ' => 'r',
+                'ش' => 'S',
+                'غ' | 'گ' => 'g',
+                'ف' => 'f',
+                'ق' | 'ک' => 'k',
+                'ل' => 'l',
+                'م' => 'm',
+                'ن' | 'ں' => 'n',
+                'ا' | 'آ' | 'و' | 'ی' | 'ے' | 'ئ' | 'ؤ' | 'ء' | 'ہ' | 'ھ' | 'ح' | 'ع' => {
+                    '-'
+                }
+                _ => return None,
+            };
+            if c != '-' {
+                push(c, &mut out);
+            }
+        }
+    }
+    (out.chars().count() >= 3).then_some(out)
 }
 
 /// The stored form of a term list: `3term 2term 1term`.
@@ -578,6 +654,59 @@ impl Index {
         best
     }
 
+    /// The best story told mostly in the other script that shares a number
+    /// of two or more digits and at least [`CROSS_NAMES`] name skeletons
+    /// (see [`skeleton`]) with the article's title and lead.
+    fn cross_script(&self, f: &Features, at: i64) -> Option<(i64, f32)> {
+        let in_window = |s: &StoryStat| s.last >= at - WINDOW && s.first <= at + WINDOW;
+        let numbers: Vec<&str> = f
+            .terms
+            .iter()
+            .filter(|(t, c)| *c >= 2 && is_number(t) && t.len() >= 2)
+            .map(|(t, _)| t.as_str())
+            .collect();
+        if numbers.is_empty() {
+            return None;
+        }
+        let mine: HashSet<String> = f
+            .terms
+            .iter()
+            .filter(|(_, c)| *c >= 2)
+            .filter_map(|(t, _)| skeleton(t))
+            .collect();
+        if mine.len() < CROSS_NAMES {
+            return None;
+        }
+        let mut cands: HashSet<i64> = HashSet::default();
+        for n in &numbers {
+            if let Some(p) = self.postings.get(*n) {
+                cands.extend(p.iter().copied());
+            }
+        }
+        let mut best: Option<(i64, usize)> = None;
+        for key in cands {
+            let Some(s) = self.stories.get(&key) else {
+                continue;
+            };
+            let same = s.scripts.get(&f.script).copied().unwrap_or(0);
+            let total: u32 = s.scripts.values().sum();
+            if !in_window(s) || same * 2 > total {
+                continue;
+            }
+            let theirs: HashSet<String> = s
+                .terms
+                .iter()
+                .filter(|(_, w)| **w >= 0.6)
+                .filter_map(|(t, _)| skeleton(t))
+                .collect();
+            let names = mine.intersection(&theirs).count();
+            if names >= CROSS_NAMES && best.is_none_or(|b| names > b.1) {
+                best = Some((key, names));
+            }
+        }
+        best.map(|(k, n)| (k, n as f32))
+    }
+
     /// An article in one script joins a story told in another only on
     /// strong evidence: two shared numbers and a shared Latin-script name.
     fn script_ok(&self, f: &Features, key: i64) -> bool {
@@ -603,7 +732,7 @@ impl Index {
     /// best story or a story of its own keyed by its id.
     pub fn assign(&mut self, item: i64, feed: i64, at: i64, f: Features) -> Placement {
         let left = self.remove(item);
-        let story = match self.best(&f, at) {
+        let story = match self.best(&f, at).or_else(|| self.cross_script(&f, at)) {
             Some((s, _)) => s,
             None => item,
         };
@@ -754,6 +883,23 @@ mod tests {
             feat("Comet Nishimura visible at dawn", ""),
         );
         assert_eq!(p.story, 2);
+    }
+
+    #[test]
+    fn names_have_the_same_skeleton_in_both_scripts() {
+        for (latin, urdu) in [
+            ("karachi", "کراچی"),
+            ("balochistan", "بلوچستان"),
+            ("imran", "عمران"),
+            ("mingora", "مینگورہ"),
+            ("loralai", "لورالائی"),
+        ] {
+            let l = skeleton(&tokens(latin)[0]);
+            assert!(l.is_some(), "{latin}");
+            assert_eq!(l, skeleton(&tokens(urdu)[0]), "{latin} / {urdu}");
+        }
+        assert_eq!(skeleton("2024"), None);
+        assert_eq!(skeleton("kt"), None, "too short to trust");
     }
 
     #[test]
