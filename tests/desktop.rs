@@ -53,10 +53,12 @@ fn the_window_does_not_poll_while_a_background_poll_holds_the_store() {
     );
     assert_eq!(site.hits("/ok"), 0);
 
-    // Let go: the window's poll runs, and holds the lock while it does.
+    // Let go: the window's poll runs; once the service has stopped, the
+    // lock is free again.
     drop(background);
     service.send(Command::PollNow);
     wait_for(&service.events, |e| matches!(e, Event::PollFinished { .. }));
     assert_eq!(site.hits("/ok"), 1);
+    drop(service);
     assert!(PollLock::try_acquire(dir.path()).unwrap().is_some());
 }
