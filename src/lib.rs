@@ -22,6 +22,7 @@
 //! | [`discover`] | subscribing by feed or site URL |
 //! | [`opml`] | OPML import and export |
 //! | [`serve`] | a loopback HTTP server for the demo, tests and benchmarks |
+//! | [`sync`] | sync with the reader's own server: accounts, outbox, Fever and Google Reader API clients |
 //! | [`service`] | the background thread the window talks to: commands in, events out |
 //! | [`demo`] | the demo newsroom served from `assets/demo` |
 //! | [`desktop`] | what the desktop entry hands over: feed links |
@@ -54,6 +55,7 @@ pub mod serve;
 pub mod service;
 pub mod store;
 pub mod stories;
+pub mod sync;
 pub mod topics;
 #[cfg(feature = "ui")]
 pub mod ui;
