@@ -1,6 +1,7 @@
 //! Khabar: an offline-first news reader.
 //!
-//! The library holds everything below the window; `src/main.rs` is a thin
+//! The library holds everything below the window; `src/main.rs` (start-up)
+//! and `src/cli/` (one file per group of subcommands) make a thin
 //! binary. Modules, from the bottom up:
 //!
 //! | module | owns |
