@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use super::{extract, feeds, package, prune, reading, topics};
+use super::{extract, feeds, package, prune, reading, sync, topics};
 
 /// Khabar: an offline-first news reader.
 #[derive(Parser, Debug)]
@@ -72,6 +72,9 @@ pub enum Command {
     /// Desktop entry and packaging.
     #[command(flatten)]
     Package(package::PackageCommand),
+    /// Sync with the reader's own server.
+    #[command(flatten)]
+    Sync(sync::SyncCommand),
 }
 
 /// The window's theme. (Variants carry no doc comments: clap would print
