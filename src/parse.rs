@@ -74,7 +74,7 @@ pub fn parse_text_lenient(text: &str, base_url: Option<&Url>) -> Result<Parsed, 
     }
     let publisher_interval = syndication_interval(&prepared);
     let first = contained_parse(&prepared, base_url);
-    if !prepared.starts_with('<') {
+    if !prepared.starts_with('<') || !root_is_feed(&prepared) {
         return first.map(|feed| Parsed {
             feed: convert(feed, base_url, publisher_interval),
             warning: None,
@@ -111,6 +111,20 @@ pub fn parse_text_lenient(text: &str, base_url: Option<&Url>) -> Result<Parsed, 
     }
 }
 
+/// True when the root element names a feed format (RSS, Atom, RDF), so
+/// damage in it is a broken feed rather than some other document.
+fn root_is_feed(text: &str) -> bool {
+    let Some(at) = root_start(text) else {
+        return false;
+    };
+    let name: String = text[at + 1..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+        .collect();
+    let local = name.rsplit(':').next().unwrap_or("");
+    matches!(local, "rss" | "feed" | "RDF" | "rdf")
+}
+
 /// Where and how an XML document is broken.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Damage {
@@ -134,7 +148,7 @@ struct Scan {
     last_item_end: Option<(usize, Vec<String>)>,
     /// Items completed before the damage.
     items: usize,
-    /// A bare `&` was seen (before any other damage).
+    /// The damage is a bare `&` (quick-xml stops there).
     bare_amp: bool,
 }
 
@@ -175,7 +189,6 @@ fn scan(text: &str, skipped: usize) -> Scan {
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<String> = Vec::new();
     loop {
-        let before = reader.buffer_position() as usize;
         match reader.read_event() {
             Ok(Event::Start(e)) => {
                 stack.push(e.name().into_inner().to_string());
@@ -186,23 +199,6 @@ fn scan(text: &str, skipped: usize) -> Scan {
                 if matches!(local.into_inner(), "item" | "entry") {
                     out.items += 1;
                     out.last_item_end = Some((reader.buffer_position() as usize, stack.clone()));
-                }
-            }
-            Ok(Event::Text(t)) => {
-                let raw_text: &str = t.as_ref();
-                let raw = raw_text.as_bytes();
-                if let Some(i) = raw
-                    .iter()
-                    .enumerate()
-                    .position(|(i, &b)| b == b'&' && !is_reference(&raw[i + 1..]))
-                {
-                    if !out.bare_amp {
-                        out.bare_amp = true;
-                        out.damage.get_or_insert(Damage {
-                            line: line_of(text, before + i, skipped),
-                            cause: "a bare '&' (not written as &amp;)".into(),
-                        });
-                    }
                 }
             }
             Ok(Event::Eof) => {
@@ -344,12 +340,8 @@ fn recover(
 
 /// Strips what stops a lenient reader: BOM character, XML declaration,
 /// leading junk (a PHP warning), and C0 control characters.
-fn prepare(text: &str) -> Result<String, ParseError> {
-    prepare_counting(text).map(|(s, _)| s)
-}
-
-/// [`prepare`], also saying how many lines were dropped from the start
-/// (so that damage is reported on the line of the original document).
+/// Also says how many lines were dropped from the start (so that damage is
+/// reported on the line of the original document).
 fn prepare_counting(text: &str) -> Result<(String, usize), ParseError> {
     let t = text.trim_start_matches('\u{FEFF}').trim_start();
     if t.trim().is_empty() {
@@ -840,6 +832,12 @@ mod tests {
             <entry><id>e1</id><title>One</title></entry>\n<entry><id>e2</id><title>Tw";
         let p = parse_text_lenient(xml, Some(&base())).unwrap();
         assert_eq!(p.feed.items[0].identity, "e1");
+    }
+
+    #[test]
+    fn broken_xml_that_is_no_feed_is_not_called_a_broken_feed() {
+        let err = parse_text_lenient("<note><to>Amina & co</to>", None).unwrap_err();
+        assert!(!matches!(err, ParseError::Broken { .. }), "{err}");
     }
 
     #[test]

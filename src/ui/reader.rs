@@ -172,7 +172,7 @@ impl Pictures<'_> {
         };
         let Some(tex) = self.images.get(ui.ctx(), dir, hash) else {
             if let Some(reason) = self.images.failure(hash) {
-                placeholder(ui, &reason.to_string());
+                placeholder(ui, reason);
                 return true;
             }
             return false;
