@@ -1,6 +1,7 @@
 //! Khabar: an offline-first news reader.
 //!
-//! The library holds everything below the window; `src/main.rs` is a thin
+//! The library holds everything below the window; `src/main.rs` (start-up)
+//! and `src/cli/` (one file per group of subcommands) make a thin
 //! binary. Modules, from the bottom up:
 //!
 //! | module | owns |
@@ -17,14 +18,18 @@
 //! | [`stories`] | the same event from many outlets: grouping at ingest (candidate index, similarity) |
 //! | [`store`] | SQLite: schema, migrations, reads and writes |
 //! | [`extract`] | article page -> clean document (boilerplate removed) |
+//! | [`images`] | image safety: header probe, pixel and memory budgets, display copies (no egui) |
 //! | [`articles`] | fetching article pages and their images for offline reading |
 //! | [`poller`] | one poll: feeds, then article pages; store; report progress |
 //! | [`discover`] | subscribing by feed or site URL |
 //! | [`opml`] | OPML import and export |
+//! | [`notify`] | one desktop notification per poll for followed topics |
 //! | [`serve`] | a loopback HTTP server for the demo, tests and benchmarks |
 //! | [`service`] | the background thread the window talks to: commands in, events out |
 //! | [`demo`] | the demo newsroom served from `assets/demo` |
-//! | [`desktop`] | what the desktop entry hands over: feed links |
+//! | [`desktop`] | what the desktop entry hands over: feed links; the poll lock |
+//! | [`daemon`] | polling while the window is closed: systemd timer or autostart entry, battery, offline |
+//! | [`instance`] | one window per store: a later start hands its request to the running window |
 //! | `ui` (feature `ui`) | the egui window; the only module that names egui |
 //!
 //! Dependencies flow one way: `model` depends on nothing; `poller` is the only
@@ -37,6 +42,7 @@
 
 pub mod articles;
 pub mod bidi;
+pub mod daemon;
 pub mod dates;
 pub mod demo;
 pub mod desktop;
@@ -44,8 +50,11 @@ pub mod discover;
 pub mod error;
 pub mod extract;
 pub mod fetch;
+pub mod images;
+pub mod instance;
 pub mod lang;
 pub mod model;
+pub mod notify;
 pub mod opml;
 pub mod parse;
 pub mod poller;
