@@ -416,7 +416,7 @@ fn newsboat_round(
     let cache = nb.join("cache.db");
     std::fs::write(&url_file, urls.join("\n") + "\n").ok()?;
     std::fs::write(&config, format!("reload-threads {threads}\n")).ok()?;
-    let mut once = || {
+    let once = || {
         let mut cmd = Command::new("newsboat");
         cmd.arg("-u")
             .arg(&url_file)
