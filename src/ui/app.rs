@@ -126,6 +126,8 @@ pub struct Open {
     pub feed_text: bool,
     /// Cached image hash for each image URL of the article.
     pub image_hashes: HashMap<String, String>,
+    /// Why an image URL of the article was not kept.
+    pub image_refusals: HashMap<String, String>,
 }
 
 /// The application.
@@ -272,11 +274,16 @@ impl KhabarApp {
                         }
                     }
                 }
+                let image_refusals = store
+                    .image_refusals(id)
+                    .map(|v| v.into_iter().collect())
+                    .unwrap_or_default();
                 self.open = Some(Open {
                     item,
                     article,
                     feed_text: false,
                     image_hashes,
+                    image_refusals,
                 });
                 self.prefs.selected = Some(id.0);
             }

@@ -5,7 +5,7 @@ use egui::RichText;
 
 use super::app::KhabarApp;
 use super::reader;
-use super::text::relative;
+use super::text::{self, relative};
 use crate::model;
 use crate::service::Command;
 
@@ -108,7 +108,7 @@ impl KhabarApp {
                     } else {
                         ui.visuals().text_color()
                     };
-                    ui.label(RichText::new(m).color(color));
+                    text::label(ui, RichText::new(m).color(color));
                 }
             });
         });

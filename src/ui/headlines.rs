@@ -5,7 +5,7 @@
 use egui::RichText;
 
 use super::app::KhabarApp;
-use super::text::relative;
+use super::text::{self, relative};
 use super::{bidi, reader};
 use crate::model::{self, ItemId};
 
@@ -89,12 +89,11 @@ impl KhabarApp {
                 } else {
                     RichText::new(&meta).weak()
                 };
-                let resp = ui
-                    .add_sized(
-                        [ui.available_width(), row_h],
-                        egui::Button::selectable(selected == Some(i), title).right_text(meta_text),
-                    )
-                    .on_hover_text(&h.title);
+                let resp = ui.add_sized(
+                    [ui.available_width(), row_h],
+                    egui::Button::selectable(selected == Some(i), title).right_text(meta_text),
+                );
+                let resp = text::tooltip(resp, &h.title);
                 if rtl_title || rtl_meta {
                     if selected == Some(i)
                         && let Some(job) = &mut painted

@@ -152,6 +152,8 @@ pub fn paragraph(
 pub struct Pictures<'a> {
     /// Image URL -> content hash.
     pub hashes: &'a std::collections::HashMap<String, String>,
+    /// Image URL -> why it was not kept.
+    pub refused: &'a std::collections::HashMap<String, String>,
     /// Cache folder.
     pub dir: Option<&'a std::path::Path>,
     /// Decoded textures.
@@ -159,12 +161,21 @@ pub struct Pictures<'a> {
 }
 
 impl Pictures<'_> {
-    /// Draws the cached image for `url` scaled to the column, if it is ready.
+    /// Draws the cached image for `url` scaled to the column, if it is
+    /// ready, or a placeholder saying why it cannot be shown.
     pub fn show(&mut self, ui: &mut Ui, url: &str) -> bool {
+        if let Some(reason) = self.refused.get(url) {
+            placeholder(ui, reason);
+            return true;
+        }
         let (Some(hash), Some(dir)) = (self.hashes.get(url), self.dir) else {
             return false;
         };
         let Some(tex) = self.images.get(ui.ctx(), dir, hash) else {
+            if let Some(reason) = self.images.failure(hash) {
+                placeholder(ui, reason);
+                return true;
+            }
             return false;
         };
         let size = tex.size_vec2();
@@ -173,6 +184,18 @@ impl Pictures<'_> {
         ui.add(egui::Image::new((tex.id(), egui::vec2(w, h))).corner_radius(4.0));
         true
     }
+}
+
+/// A framed note where an image would be.
+fn placeholder(ui: &mut Ui, reason: &str) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(
+            RichText::new(format!("Image not shown: {reason}"))
+                .italics()
+                .color(ui.visuals().weak_text_color()),
+        );
+    });
 }
 
 /// Draws the article body (lead image first), highlighting words in `hl`;
@@ -376,6 +399,7 @@ impl KhabarApp {
                             Some(d) if !open.feed_text => {
                                 let mut pics = Pictures {
                                     hashes: &open.image_hashes,
+                                    refused: &open.image_refusals,
                                     dir: self.images_dir.as_deref(),
                                     images: &mut self.images,
                                 };

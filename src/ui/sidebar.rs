@@ -6,7 +6,7 @@ use egui::RichText;
 
 use super::app::{KhabarApp, Source};
 use super::dialogs::topic::TopicDraft;
-use super::{bidi, reader};
+use super::{bidi, reader, text};
 use crate::model;
 use crate::service::Command;
 use crate::topics::{Action, Topic, TopicSpec};
@@ -70,8 +70,8 @@ impl KhabarApp {
                     }
                     if let Some(err) = &f.last_error {
                         let badge = if f.gone { "gone" } else { "error" };
-                        ui.label(RichText::new(badge).color(reader::error_color(ui)))
-                            .on_hover_text(format!("{err} ({} in a row)", f.error_count));
+                        let resp = ui.label(RichText::new(badge).color(reader::error_color(ui)));
+                        text::tooltip(resp, format!("{err} ({} in a row)", f.error_count));
                     }
                 });
             }
@@ -103,10 +103,14 @@ impl KhabarApp {
             } else {
                 RichText::new(&t.spec.name)
             };
-            let resp = ui.selectable_label(sel, text).on_hover_text(format!(
-                "{}\n{} articles, {} unread",
-                t.spec.query, t.total, t.unread
-            ));
+            let resp = text::selectable(ui, sel, text);
+            let resp = text::tooltip(
+                resp,
+                format!(
+                    "{}\n{} articles, {} unread",
+                    t.spec.query, t.total, t.unread
+                ),
+            );
             if resp.clicked() {
                 self.set_source(Source::Topic(t.id.0));
             }
@@ -126,8 +130,7 @@ impl KhabarApp {
         if !hidden.is_empty() {
             ui.collapsing(format!("Hidden words ({})", hidden.len()), |ui| {
                 for t in hidden {
-                    let resp = ui
-                        .label(format!("{}  ({} hidden)", t.spec.query, t.total))
+                    let resp = text::label(ui, format!("{}  ({} hidden)", t.spec.query, t.total))
                         .on_hover_text("Right-click to edit or remove");
                     resp.context_menu(|ui| self.topic_menu(ui, t, false, now));
                 }

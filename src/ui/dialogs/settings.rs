@@ -5,6 +5,7 @@ use egui::RichText;
 
 use crate::service::Command;
 use crate::ui::app::KhabarApp;
+use crate::ui::text;
 
 impl KhabarApp {
     pub(super) fn settings_dialog(&mut self, ctx: &egui::Context) {
@@ -61,7 +62,7 @@ impl KhabarApp {
                     .show(ui, |ui| {
                         for f in &feeds {
                             let mut on = f.fetch_articles;
-                            if ui.checkbox(&mut on, f.display_name()).changed() {
+                            if text::checkbox(ui, &mut on, f.display_name()).changed() {
                                 self.send(Command::SetFeedArticles(f.id, on));
                                 if let Some(x) = self.feeds.iter_mut().find(|x| x.id == f.id) {
                                     x.fetch_articles = on;

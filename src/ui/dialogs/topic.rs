@@ -7,7 +7,7 @@ use egui::RichText;
 use crate::service::Command;
 use crate::topics::{Action, Topic, TopicId, TopicSpec};
 use crate::ui::app::KhabarApp;
-use crate::ui::reader;
+use crate::ui::{reader, text};
 
 type PreviewRx = std::sync::mpsc::Receiver<(TopicSpec, Result<(i64, i64), String>)>;
 
@@ -225,24 +225,22 @@ impl KhabarApp {
                                 .find(|(f, _)| f == id)
                                 .map_or_else(|| "one outlet".into(), |(_, n)| n.clone()),
                         };
-                        egui::ComboBox::from_id_salt("topic-folder")
-                            .selected_text(shown)
-                            .show_ui(ui, |ui| {
-                                ui.selectable_value(&mut d.scope, Scope::All, "every outlet");
-                                for f in &folders {
-                                    ui.selectable_value(
-                                        &mut d.scope,
-                                        Scope::Folder(f.clone()),
-                                        format!("folder {f}"),
-                                    );
-                                }
-                                ui.separator();
-                                for (id, name) in &outlets {
-                                    ui.selectable_value(&mut d.scope, Scope::Feed(*id), name);
-                                }
-                            })
-                            .response
-                            .labelled_by(l.id);
+                        text::combo(ui, "topic-folder", shown, |ui| {
+                            text::selectable_value(ui, &mut d.scope, Scope::All, "every outlet");
+                            for f in &folders {
+                                text::selectable_value(
+                                    ui,
+                                    &mut d.scope,
+                                    Scope::Folder(f.clone()),
+                                    format!("folder {f}"),
+                                );
+                            }
+                            ui.separator();
+                            for (id, name) in &outlets {
+                                text::selectable_value(ui, &mut d.scope, Scope::Feed(*id), name);
+                            }
+                        })
+                        .labelled_by(l.id);
                         ui.end_row();
                         let l = ui.label("Language");
                         ui.add(
@@ -281,7 +279,8 @@ impl KhabarApp {
                         ui.label(RichText::new(m).color(reader::error_color(ui)));
                     }
                     Ok(_) if dup => {
-                        ui.label(
+                        text::label(
+                            ui,
                             RichText::new(format!("a topic named \"{}\" exists", spec.name))
                                 .color(reader::error_color(ui)),
                         );
