@@ -311,3 +311,27 @@ fn a_poll_while_another_holds_the_store_lock_skips_without_a_request() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(site.hits("/ok"), before + 1);
 }
+
+#[test]
+fn retention_setting_prune_and_stats() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = khabar(dir.path(), &["retention", "30"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("30 days"));
+    let out = khabar(dir.path(), &["retention", "off"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("off"));
+    let out = khabar(dir.path(), &["prune", "--older-than", "90"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Deleted 0 articles"));
+    let out = khabar(dir.path(), &["stats", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["items"], 0);
+    assert!(
+        v["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == "items")
+    );
+}
