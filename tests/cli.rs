@@ -410,5 +410,27 @@ fn extract_takes_several_files_and_writes_one_output_each_into_the_out_dir() {
     assert!(
         s.contains("Ferry timetable") && s.contains("Bridge opening"),
         "{s}"
+
+#[test]
+fn retention_setting_prune_and_stats() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = khabar(dir.path(), &["retention", "30"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("30 days"));
+    let out = khabar(dir.path(), &["retention", "off"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("off"));
+    let out = khabar(dir.path(), &["prune", "--older-than", "90"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Deleted 0 articles"));
+    let out = khabar(dir.path(), &["stats", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["items"], 0);
+    assert!(
+        v["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == "items")
     );
 }

@@ -4,7 +4,7 @@
 //! |---|---|
 //! | `args.rs` | the top-level options and the list of groups (clap) |
 //! | `feeds.rs` | add, remove, import, export, feeds, poll |
-//! | `prune.rs` | prune (the image cache) |
+//! | `prune.rs` | prune, retention, stats (retention and the image cache) |
 //! | `reading.rs` | headlines, show |
 //! | `topics.rs` | topic add/list/rm/mute/suggest |
 //! | `extract.rs` | extract, reextract |
