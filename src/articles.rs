@@ -9,7 +9,11 @@
 //! text, the record says why and the reader keeps showing the feed's text.
 //!
 //! Images (the lead image and those in the body) are downloaded within caps,
-//! decoded to check them, and stored by content hash under the data folder.
+//! checked by [`crate::images::prepare`] (header first, pixel and memory
+//! budgets, a display copy no larger than any texture), and stored by the
+//! hash of the downloaded bytes under the data folder. An image that is not
+//! kept comes back as a [`RefusedImage`] with the reason, for the window's
+//! placeholder.
 
 use std::path::{Path, PathBuf};
 
@@ -18,6 +22,7 @@ use url::Url;
 
 use crate::extract::{self, Article, Block, ExtractError};
 use crate::fetch::{self, AddressPolicy, Fetcher, Kind, Outcome, Validators};
+use crate::images;
 use crate::model;
 use crate::store::articles::{ArticleJob, ArticleRecord, ArticleStatus};
 
@@ -56,8 +61,17 @@ pub struct SavedImage {
     pub mime: String,
     /// Size in bytes.
     pub bytes: usize,
-    /// Pixel size.
+    /// Pixel size of the stored (display) copy.
     pub size: (u32, u32),
+}
+
+/// An image of the article that is not kept, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefusedImage {
+    /// The URL as it appears in the document.
+    pub url: String,
+    /// Why, in plain words.
+    pub reason: String,
 }
 
 /// The outcome of one article job.
@@ -69,6 +83,8 @@ pub struct ArticleResult {
     pub record: ArticleRecord,
     /// Images saved to disk.
     pub images: Vec<SavedImage>,
+    /// Images not kept, with the reason.
+    pub refused: Vec<RefusedImage>,
 }
 
 /// Which addresses the links of a feed at `feed_url` may use.
@@ -116,6 +132,7 @@ pub async fn fetch_article(
                 job,
                 record,
                 images: Vec::new(),
+                refused: Vec::new(),
             };
         }
         Err(e) => {
@@ -124,6 +141,7 @@ pub async fn fetch_article(
                 job,
                 record,
                 images: Vec::new(),
+                refused: Vec::new(),
             };
         }
     };
@@ -135,14 +153,15 @@ pub async fn fetch_article(
     })
     .await
     .unwrap_or_else(|e| fallback(format!("the extractor failed: {e}"), None, None, None));
-    let saved = match (&record.document, &images.dir) {
+    let (saved, refused) = match (&record.document, &images.dir) {
         (Some(doc), Some(dir)) => save_images(&fetcher, doc, policy, &images, dir).await,
-        _ => Vec::new(),
+        _ => (Vec::new(), Vec::new()),
     };
     ArticleResult {
         job,
         record,
         images: saved,
+        refused,
     }
 }
 
@@ -199,70 +218,92 @@ async fn save_images(
     policy: AddressPolicy,
     cfg: &ImageConfig,
     dir: &Path,
-) -> Vec<SavedImage> {
+) -> (Vec<SavedImage>, Vec<RefusedImage>) {
     let mut out = Vec::new();
+    let mut refused = Vec::new();
     let mut budget = cfg.max_per_article;
     for url in image_urls(doc).into_iter().take(cfg.max_count) {
-        let Ok(Outcome::Fetched(f)) = fetcher
-            .get(&url, Kind::Image, &Validators::default(), policy)
-            .await
-        else {
-            continue;
-        };
-        if f.body.len() > cfg.max_image || f.body.len() > budget {
-            continue;
-        }
-        let bytes = f.body;
-        let checked =
-            tokio::task::spawn_blocking(move || check_image(&bytes).map(|(m, s)| (bytes, m, s)))
-                .await
-                .ok()
-                .flatten();
-        let Some((bytes, mime, size)) = checked else {
-            continue;
-        };
-        let hash = hex::encode(Sha256::digest(&bytes));
-        let path = image_path(dir, &hash);
-        if !path.exists() {
-            if let Some(parent) = path.parent()
-                && std::fs::create_dir_all(parent).is_err()
-            {
-                continue;
+        match save_image(fetcher, &url, policy, cfg, dir, budget).await {
+            Ok(saved) => {
+                budget = budget.saturating_sub(saved.bytes);
+                out.push(saved);
             }
-            // Write to a temporary name, then rename: a crash never leaves
-            // half an image under its final name.
-            let tmp = path.with_extension("part");
-            if std::fs::write(&tmp, &bytes).is_err() || std::fs::rename(&tmp, &path).is_err() {
-                let _ = std::fs::remove_file(&tmp);
-                continue;
-            }
+            // Spacers and tracking pixels are dropped without a placeholder.
+            Err(images::Refusal::Tiny { .. }) => {}
+            Err(r) => refused.push(RefusedImage {
+                url,
+                reason: r.to_string(),
+            }),
         }
-        budget -= bytes.len();
-        out.push(SavedImage {
-            url,
-            hash,
-            mime: mime.to_string(),
-            bytes: bytes.len(),
-            size,
-        });
     }
-    out
+    (out, refused)
 }
 
-/// Decodes an image fully; returns its MIME type and size when it is one.
-pub fn check_image(bytes: &[u8]) -> Option<(&'static str, (u32, u32))> {
-    let format = image::guess_format(bytes).ok()?;
-    let mime = match format {
-        image::ImageFormat::Png => "image/png",
-        image::ImageFormat::Jpeg => "image/jpeg",
-        image::ImageFormat::Gif => "image/gif",
-        image::ImageFormat::WebP => "image/webp",
-        _ => return None,
+async fn save_image(
+    fetcher: &Fetcher,
+    url: &str,
+    policy: AddressPolicy,
+    cfg: &ImageConfig,
+    dir: &Path,
+    budget: usize,
+) -> Result<SavedImage, images::Refusal> {
+    let f = match fetcher
+        .get(url, Kind::Image, &Validators::default(), policy)
+        .await
+    {
+        Ok(Outcome::Fetched(f)) => f,
+        Ok(Outcome::NotModified { .. }) => {
+            return Err(images::Refusal::Fetch("304 to a first request".into()));
+        }
+        Err(e) => return Err(images::Refusal::Fetch(e.to_string())),
     };
-    let img = image::load_from_memory_with_format(bytes, format).ok()?;
-    let (w, h) = (img.width(), img.height());
-    // Tracking pixels are not pictures.
-    (w > 2 && h > 2).then_some((mime, (w, h)))
+    if f.body.len() > cfg.max_image {
+        return Err(images::Refusal::TooBig {
+            bytes: f.body.len(),
+            cap: cfg.max_image,
+        });
+    }
+    if f.body.len() > budget {
+        return Err(images::Refusal::ArticleBudget);
+    }
+    let bytes = f.body;
+    let hash = hex::encode(Sha256::digest(&bytes));
+    let prepared =
+        tokio::task::spawn_blocking(move || images::prepare(&bytes, &images::Budget::default()))
+            .await
+            .map_err(|e| images::Refusal::Damaged(format!("the decoder failed: {e}")))??;
+    let path = image_path(dir, &hash);
+    if !path.exists() {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| images::Refusal::Fetch(format!("cannot store it: {e}")))?;
+        }
+        // Write to a temporary name, then rename: a crash never leaves
+        // half an image under its final name.
+        let tmp = path.with_extension("part");
+        if let Err(e) =
+            std::fs::write(&tmp, &prepared.bytes).and_then(|()| std::fs::rename(&tmp, &path))
+        {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(images::Refusal::Fetch(format!("cannot store it: {e}")));
+        }
+    }
+    Ok(SavedImage {
+        url: url.to_string(),
+        hash,
+        mime: prepared.mime.to_string(),
+        bytes: prepared.bytes.len(),
+        size: prepared.size,
+    })
+}
+
+/// Checks an image without keeping it; returns its MIME type and the size
+/// of its display copy. Dimensions come from the header first, so a
+/// dimension bomb is refused before any pixel is decoded.
+pub fn check_image(bytes: &[u8]) -> Option<(&'static str, (u32, u32))> {
+    images::prepare(bytes, &images::Budget::default())
+        .ok()
+        .map(|p| (p.mime, p.size))
 }
 
 /// Where the image with this hash lives under `dir`.

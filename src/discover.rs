@@ -26,6 +26,14 @@ pub enum SubscribeError {
         /// Why.
         error: FetchError,
     },
+    /// A feed, but broken beyond what can be recovered.
+    #[error("{url} is a feed, but it is broken: {error}")]
+    Broken {
+        /// The URL.
+        url: String,
+        /// Where and how.
+        error: ParseError,
+    },
     /// Neither a feed nor a page naming one.
     #[error("{url} is not a feed, and the page names no feed ({detail})")]
     NoFeed {
@@ -123,6 +131,15 @@ pub async fn subscribe(
             validators,
             max_age,
         } => (url, doc, validators, max_age, Vec::new()),
+        Fetched::NotFeed {
+            error: error @ ParseError::Broken { .. },
+            ..
+        } => {
+            return Err(SubscribeError::Broken {
+                url: input.to_string(),
+                error,
+            });
+        }
         Fetched::NotFeed { page, base, error } => {
             let links = feed_links(&page, &base);
             if links.is_empty() {

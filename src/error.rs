@@ -116,6 +116,14 @@ pub enum ParseError {
     /// The feed is broken.
     #[error("the feed is malformed: {0}")]
     Malformed(String),
+    /// Broken XML with nothing to recover before the damage.
+    #[error("the feed is broken at line {line}: {cause}")]
+    Broken {
+        /// 1-based line of the damage.
+        line: usize,
+        /// What is broken.
+        cause: String,
+    },
     /// Nesting deeper than we are willing to walk.
     #[error("the document nests elements more than {0} deep")]
     TooDeep(usize),

@@ -18,6 +18,7 @@
 //! | [`stories`] | the same event from many outlets: grouping at ingest (candidate index, similarity) |
 //! | [`store`] | SQLite: schema, migrations, reads and writes |
 //! | [`extract`] | article page -> clean document (boilerplate removed) |
+//! | [`images`] | image safety: header probe, pixel and memory budgets, display copies (no egui) |
 //! | [`articles`] | fetching article pages and their images for offline reading |
 //! | [`poller`] | one poll: feeds, then article pages; store; report progress |
 //! | [`discover`] | subscribing by feed or site URL |
@@ -49,6 +50,7 @@ pub mod discover;
 pub mod error;
 pub mod extract;
 pub mod fetch;
+pub mod images;
 pub mod instance;
 pub mod lang;
 pub mod model;

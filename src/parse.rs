@@ -7,6 +7,13 @@
 //! document. Each document gets a fresh feed-rs parser, and any panic inside
 //! it is caught and returned as [`ParseError::Panicked`].
 //!
+//! A broken XML feed gives up what it holds, as lenient readers do
+//! ([`parse_feed_lenient`]): a bare `&` is read as text; a document cut off
+//! (also inside CDATA) or with a missing end tag keeps the items before the
+//! damage, and a [`Parsed::warning`] says what was broken, on which line.
+//! A broken document with nothing to recover is [`ParseError::Broken`] with
+//! the line and the cause, never "not a feed".
+//!
 //! Item identity is the feed's guid or id, else the link, else a hash of title
 //! and date. Links are resolved against the feed URL, and only http(s) links
 //! are kept.
@@ -26,30 +33,316 @@ use crate::model::{IncomingFeed, IncomingItem};
 /// Deepest element nesting accepted. Real feeds nest fewer than 20 deep.
 pub const MAX_DEPTH: usize = 256;
 
+/// A parsed feed and, when it had to be repaired, what was broken.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The feed (for a repaired document, what could be recovered).
+    pub feed: IncomingFeed,
+    /// What was broken and what was kept, in plain words.
+    pub warning: Option<String>,
+}
+
 /// Decodes and parses a feed document fetched from `base_url`.
 pub fn parse_feed(
     bytes: &[u8],
     http_charset: Option<&str>,
     base_url: Option<&Url>,
 ) -> Result<IncomingFeed, ParseError> {
+    parse_feed_lenient(bytes, http_charset, base_url).map(|p| p.feed)
+}
+
+/// Like [`parse_feed`], and says what was repaired.
+pub fn parse_feed_lenient(
+    bytes: &[u8],
+    http_charset: Option<&str>,
+    base_url: Option<&Url>,
+) -> Result<Parsed, ParseError> {
     let decoded = charset::decode(bytes, http_charset);
-    parse_text(&decoded.text, base_url)
+    parse_text_lenient(&decoded.text, base_url)
 }
 
 /// Parses a document that is already text.
 pub fn parse_text(text: &str, base_url: Option<&Url>) -> Result<IncomingFeed, ParseError> {
-    let prepared = prepare(text)?;
+    parse_text_lenient(text, base_url).map(|p| p.feed)
+}
+
+/// Like [`parse_text`], and says what was repaired.
+pub fn parse_text_lenient(text: &str, base_url: Option<&Url>) -> Result<Parsed, ParseError> {
+    let (prepared, skipped) = prepare_counting(text)?;
     if prepared.starts_with('<') {
         check_depth(&prepared)?;
     }
     let publisher_interval = syndication_interval(&prepared);
-    let feed = contained_parse(&prepared, base_url)?;
-    Ok(convert(feed, base_url, publisher_interval))
+    let first = contained_parse(&prepared, base_url);
+    if !prepared.starts_with('<') || !root_is_feed(&prepared) {
+        return first.map(|feed| Parsed {
+            feed: convert(feed, base_url, publisher_interval),
+            warning: None,
+        });
+    }
+    match first {
+        Ok(feed) => {
+            let feed = convert(feed, base_url, publisher_interval);
+            // feed-rs reads some damage silently, stopping early (a bare
+            // '&') or reading to the end (an unclosed item): repair when
+            // that gives more, and say what was broken either way.
+            let Some(damage) = scan(&prepared, skipped).damage else {
+                return Ok(Parsed {
+                    feed,
+                    warning: None,
+                });
+            };
+            match recover(&prepared, skipped, base_url, publisher_interval) {
+                Ok(p) if p.feed.items.len() > feed.items.len() => Ok(p),
+                _ => Ok(Parsed {
+                    feed,
+                    warning: Some(format!("{damage}; read as far as it goes")),
+                }),
+            }
+        }
+        Err(first) => match recover(&prepared, skipped, base_url, publisher_interval) {
+            Ok(p) => Ok(p),
+            Err(Some(d)) => Err(ParseError::Broken {
+                line: d.line,
+                cause: d.cause,
+            }),
+            Err(None) => Err(first),
+        },
+    }
+}
+
+/// True when the root element names a feed format (RSS, Atom, RDF), so
+/// damage in it is a broken feed rather than some other document.
+fn root_is_feed(text: &str) -> bool {
+    let Some(at) = root_start(text) else {
+        return false;
+    };
+    let name: String = text[at + 1..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+        .collect();
+    let local = name.rsplit(':').next().unwrap_or("");
+    matches!(local, "rss" | "feed" | "RDF" | "rdf")
+}
+
+/// Where and how an XML document is broken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Damage {
+    line: usize,
+    cause: String,
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.cause)
+    }
+}
+
+/// What one pass over the XML found.
+#[derive(Debug, Default)]
+struct Scan {
+    /// The first damage.
+    damage: Option<Damage>,
+    /// Byte offset just after the last complete `</item>` or `</entry>`
+    /// before the damage, with the elements still open there.
+    last_item_end: Option<(usize, Vec<String>)>,
+    /// Items completed before the damage.
+    items: usize,
+    /// The damage is a bare `&` (quick-xml stops there).
+    bare_amp: bool,
+}
+
+fn line_of(text: &str, at: usize, skipped: usize) -> usize {
+    let at = at.min(text.len());
+    text.as_bytes()[..at]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+        + skipped
+}
+
+/// True when `rest` (after a `&`) starts a well-formed reference.
+fn is_reference(rest: &[u8]) -> bool {
+    let end = rest.iter().take(40).position(|&b| b == b';');
+    let Some(end) = end else { return false };
+    let name = &rest[..end];
+    if let Some(num) = name.strip_prefix(b"#") {
+        return match num.strip_prefix(b"x").or_else(|| num.strip_prefix(b"X")) {
+            Some(hex) => !hex.is_empty() && hex.iter().all(u8::is_ascii_hexdigit),
+            None => !num.is_empty() && num.iter().all(u8::is_ascii_digit),
+        };
+    }
+    !name.is_empty()
+        && name[0].is_ascii_alphabetic()
+        && name
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+/// Walks the XML once, strictly, noting the first damage and the last
+/// complete item before it.
+fn scan(text: &str, skipped: usize) -> Scan {
+    use quick_xml::events::Event;
+    let mut out = Scan::default();
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let mut stack: Vec<String> = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                stack.push(e.name().into_inner().to_string());
+            }
+            Ok(Event::End(e)) => {
+                stack.pop();
+                let local = e.local_name();
+                if matches!(local.into_inner(), "item" | "entry") {
+                    out.items += 1;
+                    out.last_item_end = Some((reader.buffer_position() as usize, stack.clone()));
+                }
+            }
+            Ok(Event::Eof) => {
+                if let Some(open) = stack.last()
+                    && out.damage.is_none()
+                {
+                    out.damage = Some(Damage {
+                        line: line_of(text, text.len(), skipped),
+                        cause: format!("the document ends inside <{open}> (cut off)"),
+                    });
+                }
+                return out;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let at = reader.error_position() as usize;
+                let cause = match &e {
+                    quick_xml::Error::IllFormed(
+                        quick_xml::errors::IllFormedError::UnclosedReference,
+                    ) => {
+                        out.bare_amp = true;
+                        "a bare '&' (not written as &amp;)".to_string()
+                    }
+                    quick_xml::Error::Syntax(s) => format!("{s} (cut off?)"),
+                    other => other.to_string(),
+                };
+                let d = Damage {
+                    line: line_of(text, at, skipped),
+                    cause,
+                };
+                // A bare '&' seen earlier stays the first damage reported.
+                if out.damage.is_none() {
+                    out.damage = Some(d);
+                } else if let Some(first) = &out.damage
+                    && first.line > d.line
+                {
+                    out.damage = Some(d);
+                }
+                return out;
+            }
+        }
+    }
+}
+
+/// Writes each bare `&` in text as `&amp;`.
+fn escape_bare_amps(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut last = 0;
+    let mut in_markup = false;
+    let mut in_cdata = false;
+    let mut i = 0;
+    while i < b.len() {
+        if in_cdata {
+            if b[i..].starts_with(b"]]>") {
+                in_cdata = false;
+                i += 3;
+                continue;
+            }
+        } else if b[i..].starts_with(b"<![CDATA[") {
+            in_cdata = true;
+            i += 9;
+            continue;
+        } else if b[i] == b'<' {
+            in_markup = true;
+        } else if b[i] == b'>' {
+            in_markup = false;
+        } else if b[i] == b'&' && !is_reference(&b[i + 1..]) {
+            // Inside a tag (an attribute) or in text alike.
+            let _ = in_markup;
+            out.push_str(&text[last..i]);
+            out.push_str("&amp;");
+            last = i + 1;
+        }
+        i += 1;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+/// Tries the repairs in turn: bare ampersands, then cutting after the last
+/// complete item before the damage and closing what is open there.
+/// `Err(Some(d))`: broken, nothing recovered; `Err(None)`: well-formed XML.
+fn recover(
+    text: &str,
+    skipped: usize,
+    base_url: Option<&Url>,
+    interval: Option<i64>,
+) -> Result<Parsed, Option<Damage>> {
+    let first = scan(text, skipped);
+    let Some(damage) = first.damage.clone() else {
+        return Err(None);
+    };
+    let mut text = std::borrow::Cow::Borrowed(text);
+    let mut repaired = Vec::new();
+    if first.bare_amp {
+        text = std::borrow::Cow::Owned(escape_bare_amps(&text));
+        repaired.push("bare '&' read as text");
+    }
+    let now = scan(&text, skipped);
+    if now.damage.is_none()
+        && let Ok(feed) = contained_parse(&text, base_url)
+    {
+        return Ok(Parsed {
+            feed: convert(feed, base_url, interval),
+            warning: Some(format!("{damage}; {}", repaired.join(", "))),
+        });
+    }
+    let Some((cut, open)) = now.last_item_end.clone() else {
+        return Err(Some(now.damage.unwrap_or(damage)));
+    };
+    let mut cut_text = text[..cut].to_string();
+    for name in open.iter().rev() {
+        cut_text.push_str("</");
+        cut_text.push_str(name);
+        cut_text.push('>');
+    }
+    match contained_parse(&cut_text, base_url) {
+        Ok(feed) => {
+            let feed = convert(feed, base_url, interval);
+            let later = now.damage.as_ref().unwrap_or(&damage);
+            let n = feed.items.len();
+            Ok(Parsed {
+                feed,
+                warning: Some(format!(
+                    "{later}; kept the {n} item{} before it{}",
+                    if n == 1 { "" } else { "s" },
+                    if repaired.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", repaired.join(", "))
+                    }
+                )),
+            })
+        }
+        Err(_) => Err(Some(now.damage.unwrap_or(damage))),
+    }
 }
 
 /// Strips what stops a lenient reader: BOM character, XML declaration,
 /// leading junk (a PHP warning), and C0 control characters.
-fn prepare(text: &str) -> Result<String, ParseError> {
+/// Also says how many lines were dropped from the start (so that damage is
+/// reported on the line of the original document).
+fn prepare_counting(text: &str) -> Result<(String, usize), ParseError> {
     let t = text.trim_start_matches('\u{FEFF}').trim_start();
     if t.trim().is_empty() {
         return Err(ParseError::Empty);
@@ -69,13 +362,15 @@ fn prepare(text: &str) -> Result<String, ParseError> {
     if head.starts_with("<!doctype html") || first_tag.starts_with("html") {
         return Err(ParseError::Html);
     }
+    // Every step above only trims the start: `t` is a suffix of `text`.
+    let skipped = text[..text.len() - t.len()].matches('\n').count();
     let cleaned: String = t
         .chars()
         .filter(|&c| {
             !(c < ' ' && c != '\t' && c != '\n' && c != '\r') && c != '\u{FFFE}' && c != '\u{FFFF}'
         })
         .collect();
-    Ok(normalise_rss_version(cleaned))
+    Ok((normalise_rss_version(cleaned), skipped))
 }
 
 /// feed-rs dispatches `<rss>` on its version attribute and rejects a missing
@@ -455,6 +750,100 @@ mod tests {
 
     fn base() -> Url {
         Url::parse("http://example.test/news/feed.xml").unwrap()
+    }
+
+    const DAMAGED_HEAD: &str =
+        "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Invented Daily</title>\n";
+
+    fn item(n: usize) -> String {
+        format!(
+            "<item><guid>id-{n}</guid><title>Story {n}</title><link>http://example.test/{n}</link>\n\
+             <description><![CDATA[<p>Body of story {n}.</p>]]></description></item>\n"
+        )
+    }
+
+    #[test]
+    fn bare_ampersand_in_a_title_is_read_as_text() {
+        let xml = format!(
+            "{DAMAGED_HEAD}{}<item><guid>amp</guid><title>Salt & pepper prices</title></item>\n{}</channel></rss>",
+            item(1),
+            item(2)
+        );
+        let p = parse_text_lenient(&xml, Some(&base())).unwrap();
+        assert_eq!(p.feed.items.len(), 3);
+        assert_eq!(p.feed.items[1].title, "Salt & pepper prices");
+        let w = p.warning.unwrap();
+        assert!(w.contains("line 5") && w.contains("bare '&'"), "{w}");
+    }
+
+    #[test]
+    fn feed_cut_off_in_an_item_keeps_the_items_before() {
+        let xml = format!(
+            "{DAMAGED_HEAD}{}{}<item><guid>cut</guid><title>Half a sto",
+            item(1),
+            item(2)
+        );
+        let p = parse_text_lenient(&xml, Some(&base())).unwrap();
+        let ids: Vec<&str> = p.feed.items.iter().map(|i| i.identity.as_str()).collect();
+        assert!(ids.starts_with(&["id-1", "id-2"]), "{ids:?}");
+        assert!(p.warning.is_some());
+    }
+
+    #[test]
+    fn feed_cut_off_inside_cdata_keeps_the_items_before() {
+        let xml = format!(
+            "{DAMAGED_HEAD}{}<item><guid>cut</guid><title>Cut</title><description><![CDATA[<p>Half",
+            item(1)
+        );
+        let p = parse_text_lenient(&xml, Some(&base())).unwrap();
+        assert_eq!(p.feed.items[0].identity, "id-1");
+        let w = p.warning.unwrap();
+        assert!(w.contains("line "), "{w}");
+    }
+
+    #[test]
+    fn missing_end_tag_keeps_the_items_before() {
+        let xml = format!(
+            "{DAMAGED_HEAD}{}{}<item><guid>bad</guid><title>No end</item>\n{}</channel></rss>",
+            item(1),
+            item(2),
+            item(3)
+        );
+        let p = parse_text_lenient(&xml, Some(&base())).unwrap();
+        let ids: Vec<&str> = p.feed.items.iter().map(|i| i.identity.as_str()).collect();
+        assert!(ids.starts_with(&["id-1", "id-2"]), "{ids:?}");
+        let w = p.warning.unwrap();
+        assert!(w.contains("line 7"), "{w}");
+    }
+
+    #[test]
+    fn broken_feed_with_nothing_to_keep_says_where_and_why() {
+        let xml = format!("{DAMAGED_HEAD}<item><guid>cut</guid><title>Half");
+        let err = parse_text_lenient(&xml, Some(&base())).unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, ParseError::Broken { .. }), "{msg}");
+        assert!(msg.contains("line 3"), "{msg}");
+        assert!(!msg.contains("not a"), "{msg}");
+    }
+
+    #[test]
+    fn atom_cut_off_keeps_entries() {
+        let xml = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>A</title>\n\
+            <entry><id>e1</id><title>One</title></entry>\n<entry><id>e2</id><title>Tw";
+        let p = parse_text_lenient(xml, Some(&base())).unwrap();
+        assert_eq!(p.feed.items[0].identity, "e1");
+    }
+
+    #[test]
+    fn broken_xml_that_is_no_feed_is_not_called_a_broken_feed() {
+        let err = parse_text_lenient("<note><to>Amina & co</to>", None).unwrap_err();
+        assert!(!matches!(err, ParseError::Broken { .. }), "{err}");
+    }
+
+    #[test]
+    fn sound_feed_has_no_warning() {
+        let xml = format!("{DAMAGED_HEAD}{}</channel></rss>", item(1));
+        assert!(parse_text_lenient(&xml, None).unwrap().warning.is_none());
     }
 
     #[test]

@@ -169,6 +169,8 @@ enum TaskOk {
     },
     Parsed {
         doc: IncomingFeed,
+        /// What was repaired in a broken document.
+        warning: Option<String>,
         validators: Validators,
         max_age: Option<i64>,
         permanent_url: Option<Url>,
@@ -343,6 +345,9 @@ impl Poller {
                 )?;
                 self.store.link_image(item, &img.url, &img.hash)?;
             }
+            for r in &done.refused {
+                self.store.refuse_image(item, &r.url, &r.reason)?;
+            }
             let saved = done.record.status == ArticleStatus::Ok;
             if saved {
                 summary.articles += 1;
@@ -382,6 +387,7 @@ impl Poller {
             }
             Ok(TaskOk::Parsed {
                 doc,
+                warning,
                 validators,
                 max_age,
                 permanent_url,
@@ -409,6 +415,7 @@ impl Poller {
                     new_url,
                 };
                 let stats = self.store.apply_feed(feed.id, &doc, &record)?;
+                self.store.set_feed_warning(feed.id, warning.as_deref())?;
                 Ok(FeedResult::Fetched {
                     new_items: stats.new_items,
                 })
@@ -565,13 +572,14 @@ async fn fetch_and_parse(
             let base = f.final_url.clone();
             let body = f.body;
             let parsed = tokio::task::spawn_blocking(move || {
-                parse::parse_feed(&body, charset.as_deref(), Some(&base))
+                parse::parse_feed_lenient(&body, charset.as_deref(), Some(&base))
             })
             .await
             .unwrap_or_else(|e| Err(ParseError::Panicked(e.to_string())));
             match parsed {
-                Ok(doc) => Ok(TaskOk::Parsed {
-                    doc,
+                Ok(parsed) => Ok(TaskOk::Parsed {
+                    doc: parsed.feed,
+                    warning: parsed.warning,
                     validators: f.validators,
                     max_age: f.cache.max_age,
                     permanent_url: f.permanent_url,

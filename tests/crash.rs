@@ -112,7 +112,14 @@ fn sigkill_during_poll_never_corrupts_loses_or_halves() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let wait = Duration::from_millis(5 + rng.next() % 120);
+        // Every fourth poll runs to the end, so the store moves on even when
+        // a loaded machine makes every other poll die before it stores a
+        // thing (the last assertion needs documents beyond the first).
+        let wait = if round % 4 == 3 {
+            Duration::from_secs(120)
+        } else {
+            Duration::from_millis(5 + rng.next() % 120)
+        };
         let start = Instant::now();
         while start.elapsed() < wait {
             if child.try_wait().unwrap().is_some() {
@@ -156,7 +163,7 @@ fn sigkill_during_poll_never_corrupts_loses_or_halves() {
     }
     eprintln!("{killed_mid_run} of {ROUNDS} polls were killed mid-run");
     assert!(
-        killed_mid_run >= ROUNDS / 2,
+        killed_mid_run >= (ROUNDS - ROUNDS / 4) / 2,
         "only {killed_mid_run} kills landed mid-run"
     );
     assert!(previous.values().map(BTreeSet::len).sum::<usize>() > FEEDS * WINDOW);

@@ -436,3 +436,81 @@ fn a_feed_link_opens_the_add_feed_dialog_filled_in() {
             .is_some()
     );
 }
+
+/// The words painted inside `rect`, each with its left edge, as egui got
+/// them to paint (right-to-left text is painted word by word).
+fn painted_words(h: &Harness<'_, KhabarApp>, rect: egui::Rect) -> Vec<(String, f32)> {
+    fn walk(s: &egui::Shape, rect: egui::Rect, out: &mut Vec<(String, f32)>) {
+        match s {
+            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, rect, out)),
+            egui::Shape::Text(t) => {
+                let r = egui::Rect::from_min_size(t.pos, t.galley.size());
+                if rect.contains(r.center()) && t.fallback_color != egui::Color32::TRANSPARENT {
+                    out.push((t.galley.text().to_string(), r.left()));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for c in &h.output().shapes {
+        walk(&c.shape, rect, &mut out);
+    }
+    out
+}
+
+/// The left edges of `words` as painted in `rect` (NaN when not painted alone).
+fn xs(h: &Harness<'_, KhabarApp>, rect: egui::Rect, words: &[&str]) -> Vec<f32> {
+    let painted = painted_words(h, rect);
+    words
+        .iter()
+        .map(|w| {
+            painted
+                .iter()
+                .find(|(t, _)| t == w)
+                .map_or(f32::NAN, |(_, x)| *x)
+        })
+        .collect()
+}
+
+/// A store with one Urdu outlet (and its id).
+fn urdu_outlet() -> (tempfile::TempDir, KhabarApp, khabar::model::FeedId) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("khabar.sqlite3");
+    let id = {
+        let s = Store::open(&path).unwrap();
+        s.add_feed("https://ur.example/feed", Some("ڈیمو نیوز اردو"), None)
+            .unwrap()
+    };
+    let ro = Store::open_read_only(&path).unwrap();
+    (dir, KhabarApp::new(Some(ro), None, Prefs::default()), id)
+}
+
+#[test]
+fn the_settings_list_shows_an_urdu_outlet_right_to_left() {
+    let (_d, mut app, _) = urdu_outlet();
+    app.settings_open = true;
+    let mut h = harness(app);
+    h.run();
+    // The checkbox keeps the logical text as its label...
+    let rect = h
+        .get_by_role_and_label(egui::accesskit::Role::CheckBox, "ڈیمو نیوز اردو")
+        .rect();
+    // ...and paints the words from the right: the first word rightmost.
+    let x = xs(&h, rect, &["ڈیمو", "نیوز", "اردو"]);
+    assert!(x[0] > x[1] && x[1] > x[2], "{x:?}");
+}
+
+#[test]
+fn the_topic_dialog_shows_an_urdu_outlet_right_to_left() {
+    use khabar::ui::dialogs::topic::{Scope, TopicDraft};
+    let (_d, mut app, id) = urdu_outlet();
+    let mut draft = TopicDraft::new("cricket");
+    draft.scope = Scope::Feed(id);
+    app.topic_draft = Some(draft);
+    let mut h = harness(app);
+    h.run();
+    let rect = h.get_by_role(egui::accesskit::Role::ComboBox).rect();
+    let x = xs(&h, rect, &["ڈیمو", "نیوز", "اردو"]);
+    assert!(x[0] > x[1] && x[1] > x[2], "{x:?}");
+}

@@ -276,6 +276,46 @@ impl Store {
         Ok(())
     }
 
+    /// Records why the image at `url` in an item's article is not kept.
+    pub fn refuse_image(&self, item: ItemId, url: &str, reason: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO image_refusals (item_id, url, reason) VALUES (?1, ?2, ?3)",
+            params![item, url, reason],
+        )?;
+        Ok(())
+    }
+
+    /// Why images of an item's article are not kept: (url, reason), by url.
+    pub fn image_refusals(&self, item: ItemId) -> Result<Vec<(String, String)>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT url, reason FROM image_refusals WHERE item_id = ?1 ORDER BY url",
+        )?;
+        let rows = st.query_map([item], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records what was repaired in a feed's last document (`None`: nothing).
+    pub fn set_feed_warning(&self, feed: FeedId, warning: Option<&str>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE feeds SET last_warning = ?2 WHERE id = ?1 AND last_warning IS NOT ?2",
+            params![feed, warning],
+        )?;
+        Ok(())
+    }
+
+    /// What was repaired in a feed's last document.
+    pub fn feed_warning(&self, feed: FeedId) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT last_warning FROM feeds WHERE id = ?1",
+                [feed],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
+    }
+
     /// Records a cached image file.
     pub fn add_image(
         &self,

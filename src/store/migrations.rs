@@ -252,6 +252,23 @@ pub const MIGRATIONS: &[&str] = &[
         UPDATE story_meta SET epoch = epoch + 1 WHERE id = 1;
     END;
     "#,
+    // 6 (hostile; sync's schema follows as 7): why an article's image is not
+    // kept, so the window can show a placeholder with the reason; and
+    // settings the window and the command line share (retention); and
+    // what was repaired in a feed's last broken document.
+    r#"
+    ALTER TABLE feeds ADD COLUMN last_warning TEXT;
+    CREATE TABLE image_refusals (
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        url     TEXT NOT NULL,
+        reason  TEXT NOT NULL,
+        PRIMARY KEY (item_id, url)
+    ) WITHOUT ROWID;
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Brings `conn` up to the newest schema, each step in its own transaction.

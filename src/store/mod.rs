@@ -15,6 +15,7 @@
 
 pub mod articles;
 pub mod migrations;
+pub mod retention;
 pub mod stories;
 pub mod topics;
 
@@ -778,6 +779,9 @@ fn feed_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Takes effect on a new database (before its first table), so that
+    // retention's deletes give the disk back (`retention::vacuum`).
+    conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
     // journal_mode returns a row; pragma_update_and_check reads it.
     conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;

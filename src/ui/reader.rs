@@ -1,4 +1,4 @@
-//! The reader pane: a clean [`Article`] laid out for reading (about 70
+//! The reader pane: the open article, a clean [`Article`] laid out for reading (about 70
 //! characters a line, generous spacing), or the feed's own text.
 //!
 //! Paragraphs are one galley each (text, emphasis and links as sections);
@@ -7,6 +7,7 @@
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId, RichText, Sense, Ui};
 
+use super::app::KhabarApp;
 use crate::extract::{Article, Block, Inline};
 
 /// Reading column width in points for a body font size.
@@ -151,6 +152,8 @@ pub fn paragraph(
 pub struct Pictures<'a> {
     /// Image URL -> content hash.
     pub hashes: &'a std::collections::HashMap<String, String>,
+    /// Image URL -> why it was not kept.
+    pub refused: &'a std::collections::HashMap<String, String>,
     /// Cache folder.
     pub dir: Option<&'a std::path::Path>,
     /// Decoded textures.
@@ -158,12 +161,21 @@ pub struct Pictures<'a> {
 }
 
 impl Pictures<'_> {
-    /// Draws the cached image for `url` scaled to the column, if it is ready.
+    /// Draws the cached image for `url` scaled to the column, if it is
+    /// ready, or a placeholder saying why it cannot be shown.
     pub fn show(&mut self, ui: &mut Ui, url: &str) -> bool {
+        if let Some(reason) = self.refused.get(url) {
+            placeholder(ui, reason);
+            return true;
+        }
         let (Some(hash), Some(dir)) = (self.hashes.get(url), self.dir) else {
             return false;
         };
         let Some(tex) = self.images.get(ui.ctx(), dir, hash) else {
+            if let Some(reason) = self.images.failure(hash) {
+                placeholder(ui, reason);
+                return true;
+            }
             return false;
         };
         let size = tex.size_vec2();
@@ -172,6 +184,18 @@ impl Pictures<'_> {
         ui.add(egui::Image::new((tex.id(), egui::vec2(w, h))).corner_radius(4.0));
         true
     }
+}
+
+/// A framed note where an image would be.
+fn placeholder(ui: &mut Ui, reason: &str) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(
+            RichText::new(format!("Image not shown: {reason}"))
+                .italics()
+                .color(ui.visuals().weak_text_color()),
+        );
+    });
 }
 
 /// Draws the article body (lead image first), highlighting words in `hl`;
@@ -302,4 +326,119 @@ pub fn body_color(ui: &Ui) -> Color32 {
 /// Colour for error badges.
 pub fn error_color(ui: &Ui) -> Color32 {
     ui.visuals().error_fg_color
+}
+
+impl KhabarApp {
+    pub(super) fn reader_pane(&mut self, ui: &mut egui::Ui) {
+        let size = self.prefs.font_size;
+        let Some(open) = self.open.clone() else {
+            ui.centered_and_justified(|ui| muted(ui, "Choose a headline", size));
+            return;
+        };
+        let mut link = None;
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                let width = column_width(size).min(ui.available_width() - 24.0);
+                let margin = ((ui.available_width() - width) / 2.0).max(12.0);
+                ui.horizontal(|ui| {
+                    ui.add_space(margin);
+                    ui.vertical(|ui| {
+                        ui.set_max_width(width);
+                        ui.add_space(16.0);
+                        let doc = open.article.as_ref().and_then(|a| a.document.as_ref());
+                        let title = doc.map_or(open.item.title.as_str(), |d| d.meta.title.as_str());
+                        let title = if title.is_empty() {
+                            open.item.title.as_str()
+                        } else {
+                            title
+                        };
+                        let fmt = egui::TextFormat::simple(
+                            egui::FontId::proportional(size * 1.6),
+                            ui.visuals().strong_text_color(),
+                        );
+                        text_block(ui, title, fmt, &self.highlight);
+                        // The date first: it starts the line left to right,
+                        // so an Urdu outlet after it cannot turn the date's
+                        // numbers around (UAX #9 rule W2).
+                        let mut meta =
+                            vec![open.item.published.replace('T', " ").replace('Z', " UTC")];
+                        meta.push(open.item.feed.clone());
+                        if let Some(a) = doc
+                            .and_then(|d| d.meta.byline.clone())
+                            .or(open.item.author.clone())
+                        {
+                            meta.push(a);
+                        }
+                        let fmt = egui::TextFormat::simple(
+                            egui::FontId::proportional(size * 0.85),
+                            ui.visuals().weak_text_color(),
+                        );
+                        text_block(ui, &meta.join(" · "), fmt, &[]);
+                        ui.horizontal(|ui| {
+                            if let Some(l) = &open.item.link
+                                && ui.button("Open original").on_hover_text("o").clicked()
+                            {
+                                link = Some(l.clone());
+                            }
+                            if doc.is_some() {
+                                let label = if open.feed_text {
+                                    "Show article"
+                                } else {
+                                    "Show feed text"
+                                };
+                                if ui.button(label).clicked()
+                                    && let Some(o) = &mut self.open
+                                {
+                                    o.feed_text = !o.feed_text;
+                                }
+                            }
+                        });
+                        ui.add_space(12.0);
+                        match doc {
+                            Some(d) if !open.feed_text => {
+                                let mut pics = Pictures {
+                                    hashes: &open.image_hashes,
+                                    refused: &open.image_refusals,
+                                    dir: self.images_dir.as_deref(),
+                                    images: &mut self.images,
+                                };
+                                if let Some(l) =
+                                    article_body(ui, d, size, &mut pics, &self.highlight)
+                                {
+                                    link = Some(l);
+                                }
+                            }
+                            _ => {
+                                let html = open
+                                    .item
+                                    .content
+                                    .as_deref()
+                                    .or(open.item.summary.as_deref())
+                                    .unwrap_or("");
+                                for p in crate::parse::html_paragraphs(html) {
+                                    paragraph(
+                                        ui,
+                                        &[crate::extract::Inline::Text { text: p }],
+                                        size,
+                                        false,
+                                        &self.highlight,
+                                    );
+                                    ui.add_space(size * 0.7);
+                                }
+                                if let Some(reason) =
+                                    open.article.as_ref().and_then(|a| a.reason.as_deref())
+                                {
+                                    muted(ui, format!("The feed's own text: {reason}"), size * 0.8);
+                                }
+                            }
+                        }
+                        ui.add_space(40.0);
+                    });
+                });
+            });
+        if let Some(l) = link {
+            ui.ctx().open_url(egui::OpenUrl::new_tab(l));
+        }
+    }
 }

@@ -1,13 +1,13 @@
-//! Topics in the window: the sidebar section (followed topics with unread
-//! counts, mute words, suggestions), the follow/edit dialog with a live
-//! query check and preview count, and the batched desktop notification.
+//! The follow/edit topic dialog: name, query with a live check, scope
+//! (outlets, language), hide or follow, notifications, and a preview count
+//! run on a worker.
 
 use egui::RichText;
 
-use super::{KhabarApp, Source, reader};
-use crate::model;
 use crate::service::Command;
 use crate::topics::{Action, Topic, TopicId, TopicSpec};
+use crate::ui::app::KhabarApp;
+use crate::ui::{reader, text};
 
 type PreviewRx = std::sync::mpsc::Receiver<(TopicSpec, Result<(i64, i64), String>)>;
 
@@ -57,7 +57,7 @@ impl TopicDraft {
         }
     }
 
-    fn edit(t: &Topic) -> TopicDraft {
+    pub(in crate::ui) fn edit(t: &Topic) -> TopicDraft {
         TopicDraft {
             editing: Some(t.id),
             name: t.spec.name.clone(),
@@ -104,152 +104,9 @@ impl TopicDraft {
     }
 }
 
-/// Shows one desktop notification for the new hits of a poll, on a
-/// thread (the D-Bus call may take a moment). Where there is no
-/// notification service the error is dropped: notifications are off.
-pub fn notify(hits: &[(String, i64, String)]) {
-    let Some((first, n, title)) = hits.first() else {
-        return;
-    };
-    let total: i64 = hits.iter().map(|h| h.1).sum();
-    let summary = if hits.len() == 1 {
-        format!("{n} new in {first}")
-    } else {
-        format!("{total} new articles in {} topics", hits.len())
-    };
-    let mut body = title.clone();
-    if hits.len() > 1 {
-        let names: Vec<String> = hits.iter().map(|(t, n, _)| format!("{t} ({n})")).collect();
-        body = format!("{}\n{title}", names.join(", "));
-    }
-    let _ = std::thread::Builder::new()
-        .name("khabar-notify".into())
-        .spawn(move || {
-            let _ = notify_rust::Notification::new()
-                .appname("Khabar")
-                .summary(&summary)
-                .body(&body)
-                .show();
-        });
-}
-
 impl KhabarApp {
-    pub(super) fn topics_section(&mut self, ui: &mut egui::Ui) {
-        let now = model::now();
-        ui.horizontal(|ui| {
-            ui.label(RichText::new("Topics").strong());
-            if ui
-                .small_button("+ Follow")
-                .on_hover_text("Follow a topic across every outlet")
-                .clicked()
-            {
-                self.topic_draft = Some(TopicDraft::new(""));
-            }
-        });
-        let topics = self.topics.clone();
-        let mut any = false;
-        for t in topics.iter().filter(|t| t.spec.action == Action::Follow) {
-            any = true;
-            let sel = self.prefs.source == Source::Topic(t.id.0);
-            let muted = t.is_muted(now);
-            let text = if muted {
-                RichText::new(format!("{}  (muted)", t.spec.name)).weak()
-            } else if t.unread > 0 {
-                RichText::new(format!("{}  {}", t.spec.name, t.unread))
-            } else {
-                RichText::new(&t.spec.name)
-            };
-            let resp = ui.selectable_label(sel, text).on_hover_text(format!(
-                "{}\n{} articles, {} unread",
-                t.spec.query, t.total, t.unread
-            ));
-            if resp.clicked() {
-                self.set_source(Source::Topic(t.id.0));
-            }
-            resp.context_menu(|ui| self.topic_menu(ui, t, muted, now));
-        }
-        if !any {
-            ui.label(
-                RichText::new("Follow words, names or phrases across every outlet.")
-                    .weak()
-                    .small(),
-            );
-        }
-        let hidden: Vec<&Topic> = topics
-            .iter()
-            .filter(|t| t.spec.action == Action::Hide)
-            .collect();
-        if !hidden.is_empty() {
-            ui.collapsing(format!("Hidden words ({})", hidden.len()), |ui| {
-                for t in hidden {
-                    let resp = ui
-                        .label(format!("{}  ({} hidden)", t.spec.query, t.total))
-                        .on_hover_text("Right-click to edit or remove");
-                    resp.context_menu(|ui| self.topic_menu(ui, t, false, now));
-                }
-            });
-        }
-        if !self.suggestions.is_empty() {
-            let suggestions = self.suggestions.clone();
-            ui.collapsing("Suggested", |ui| {
-                for s in suggestions {
-                    let why = match s.source {
-                        crate::topics::suggest::Source::Category => "a feed category",
-                        crate::topics::suggest::Source::Name => "a name in recent headlines",
-                    };
-                    if ui
-                        .small_button(format!("+ {}", s.name))
-                        .on_hover_text(format!("{why}: {} recent articles", s.count))
-                        .clicked()
-                    {
-                        self.send(Command::AddTopic(TopicSpec::follow(&s.name, &s.query)));
-                        self.suggestions.retain(|x| x.name != s.name);
-                    }
-                }
-            });
-        }
-    }
-
-    fn topic_menu(&mut self, ui: &mut egui::Ui, t: &Topic, muted: bool, now: i64) {
-        if ui.button("Edit…").clicked() {
-            self.topic_draft = Some(TopicDraft::edit(t));
-            ui.close();
-        }
-        if t.spec.action == Action::Follow {
-            if muted {
-                if ui.button("Unmute").clicked() {
-                    self.send(Command::MuteTopic(t.id, None));
-                    ui.close();
-                }
-            } else {
-                for (label, secs) in [
-                    ("Mute for an hour", 3600),
-                    ("Mute for a day", 86_400),
-                    ("Mute for a week", 7 * 86_400),
-                ] {
-                    if ui.button(label).clicked() {
-                        self.send(Command::MuteTopic(t.id, Some(now + secs)));
-                        ui.close();
-                    }
-                }
-            }
-        }
-        let label = if t.spec.action == Action::Hide {
-            "Show these again"
-        } else {
-            "Stop following"
-        };
-        if ui.button(label).clicked() {
-            self.send(Command::RemoveTopic(t.id));
-            if self.prefs.source == Source::Topic(t.id.0) {
-                self.set_source(Source::All);
-            }
-            ui.close();
-        }
-    }
-
     /// Starts (or finishes) the preview count for the draft's spec.
-    fn preview(&mut self) {
+    pub(super) fn preview(&mut self) {
         let sync = self.sync_queries;
         let path = self.db_path.clone();
         let ctx = self.repaint.clone();
@@ -368,24 +225,22 @@ impl KhabarApp {
                                 .find(|(f, _)| f == id)
                                 .map_or_else(|| "one outlet".into(), |(_, n)| n.clone()),
                         };
-                        egui::ComboBox::from_id_salt("topic-folder")
-                            .selected_text(shown)
-                            .show_ui(ui, |ui| {
-                                ui.selectable_value(&mut d.scope, Scope::All, "every outlet");
-                                for f in &folders {
-                                    ui.selectable_value(
-                                        &mut d.scope,
-                                        Scope::Folder(f.clone()),
-                                        format!("folder {f}"),
-                                    );
-                                }
-                                ui.separator();
-                                for (id, name) in &outlets {
-                                    ui.selectable_value(&mut d.scope, Scope::Feed(*id), name);
-                                }
-                            })
-                            .response
-                            .labelled_by(l.id);
+                        text::combo(ui, "topic-folder", shown, |ui| {
+                            text::selectable_value(ui, &mut d.scope, Scope::All, "every outlet");
+                            for f in &folders {
+                                text::selectable_value(
+                                    ui,
+                                    &mut d.scope,
+                                    Scope::Folder(f.clone()),
+                                    format!("folder {f}"),
+                                );
+                            }
+                            ui.separator();
+                            for (id, name) in &outlets {
+                                text::selectable_value(ui, &mut d.scope, Scope::Feed(*id), name);
+                            }
+                        })
+                        .labelled_by(l.id);
                         ui.end_row();
                         let l = ui.label("Language");
                         ui.add(
@@ -424,7 +279,8 @@ impl KhabarApp {
                         ui.label(RichText::new(m).color(reader::error_color(ui)));
                     }
                     Ok(_) if dup => {
-                        ui.label(
+                        text::label(
+                            ui,
                             RichText::new(format!("a topic named \"{}\" exists", spec.name))
                                 .color(reader::error_color(ui)),
                         );
