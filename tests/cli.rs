@@ -410,6 +410,8 @@ fn extract_takes_several_files_and_writes_one_output_each_into_the_out_dir() {
     assert!(
         s.contains("Ferry timetable") && s.contains("Bridge opening"),
         "{s}"
+    );
+}
 
 #[test]
 fn retention_setting_prune_and_stats() {

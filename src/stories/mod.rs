@@ -850,7 +850,8 @@ mod tests {
             p,
             Placement {
                 story: 2,
-                left: Some(1)
+                left: Some(1),
+                stayed: false,
             }
         );
         assert_eq!(ix.story(1).unwrap().members, vec![1]);
