@@ -306,7 +306,6 @@ impl Poller {
             )
             .await?;
         }
-        self.prune_if_due();
         on_event(PollEvent::Finished(summary));
         Ok(summary)
     }
@@ -326,20 +325,6 @@ impl Poller {
                 .await?;
         }
         Ok(summary)
-    }
-
-    /// Automatic retention (`store::retention`), at most once a day: old
-    /// read, unstarred articles go, and image files no article uses. A
-    /// failure here never fails the poll: the next one tries again.
-    fn prune_if_due(&mut self) {
-        let Ok(Some(report)) = self.store.prune_if_due(model::now()) else {
-            return;
-        };
-        if let Some(dir) = &self.images.dir {
-            for hash in &report.orphan_images {
-                let _ = std::fs::remove_file(crate::articles::image_path(dir, hash));
-            }
-        }
     }
 
     /// Fetches the article pages of recent items that have none yet.

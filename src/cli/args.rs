@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use super::{daemon, extract, feeds, package, prune, reading, stories, sync, topics};
+use super::{extract, feeds, package, prune, reading, sync, topics};
 
 /// Khabar: an offline-first news reader.
 #[derive(Parser, Debug)]
@@ -75,12 +75,6 @@ pub enum Command {
     /// Sync with the reader's own server.
     #[command(flatten)]
     Sync(sync::SyncCommand),
-    /// Polling while the window is closed.
-    #[command(flatten)]
-    Daemon(daemon::DaemonCommand),
-    /// Stories and the catch-up digest.
-    #[command(flatten)]
-    Stories(stories::StoriesCommand),
 }
 
 /// The window's theme. (Variants carry no doc comments: clap would print

@@ -12,8 +12,7 @@
 //! 4. [`choose`]: one scorer picks the body and adds the standfirst;
 //! 5. [`convert`]: DOM -> blocks, dropping anything a reader cannot show
 //!    safely (run per candidate, inside stage 3);
-//! 6. [`prune`]: furniture blocks inside a body (run per candidate), with
-//!    the general rules of [`furniture`].
+//! 6. [`prune`]: furniture blocks inside a body (run per candidate).
 //!
 //! [`EXTRACTOR_VERSION`] is stored with every extraction so that
 //! `khabar reextract` can redo articles made by an older extractor.
@@ -23,7 +22,6 @@ pub mod choose;
 pub mod clean;
 pub mod convert;
 pub mod document;
-pub mod furniture;
 pub mod prune;
 
 use thiserror::Error;

@@ -20,12 +20,9 @@
 //!   and [`CROSS_NAMES`] names spelled alike in both scripts (compared by
 //!   consonant [`skeleton`]: "Karachi" and "کراچی" are both "krc").
 //!
-//! The store side (tables, persistence, deletion) is `store::stories`;
-//! [`digest`] makes the catch-up digest ("While you were away") from it.
+//! The store side (tables, persistence, deletion) is `store::stories`.
 
 use std::sync::LazyLock;
-
-pub mod digest;
 
 // A fast non-cryptographic hash: the window's maps are keyed by our own
 // tokens, and SipHash showed in ingest profiles.
@@ -328,8 +325,6 @@ pub struct Placement {
     pub story: i64,
     /// The story it left (re-extraction moved it), if any.
     pub left: Option<i64>,
-    /// It was in this story already (a changed article that stayed).
-    pub stayed: bool,
 }
 
 /// The recent window: stories, their centroids, document frequencies and
@@ -749,7 +744,6 @@ impl Index {
         Placement {
             story,
             left: left.filter(|l| *l != story),
-            stayed: left == Some(story),
         }
     }
 
@@ -850,8 +844,7 @@ mod tests {
             p,
             Placement {
                 story: 2,
-                left: Some(1),
-                stayed: false,
+                left: Some(1)
             }
         );
         assert_eq!(ix.story(1).unwrap().members, vec![1]);
