@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo run --release --example eval_extract -- ../shared [--out DIR]
 //!     [--sets NAME,NAME] [--no-peers] [--speed | --speed-only] [--baseline]
+//!     [--furniture-on all|RULE,RULE]
 //! ```
 //!
 //! Sets: `trafilatura-eval` (with/without snippets, `tools/score-snippets.py`),
@@ -22,7 +23,8 @@
 //! in parallel with Khabar's run); the `trafilatura` crate (with fallback on).
 //! `--no-peers` scores Khabar alone (for iterating; final figures come from
 //! a run with the peers). `--baseline` scores dom_smoothie's own text instead
-//! of Khabar's.
+//! of Khabar's. `--furniture-on` switches rules of `extract::furniture`
+//! on (`all`, or names such as `labels,comments`), to measure each rule.
 //!
 //! Khabar's output per page is `Article::to_text()` (title line, blank line,
 //! paragraphs) on the two development sets, as always; on extraction-more it
@@ -104,6 +106,25 @@ fn main() {
     let speed = flag("--speed") || flag("--speed-only");
     let baseline = flag("--baseline");
     let peers = !flag("--no-peers");
+    // Rules of extract::furniture switched on (they are off by default),
+    // to measure each alone.
+    if let Some(on) = opt("--furniture-on") {
+        let mut mask = 0u32;
+        for name in on.split(',').filter(|n| !n.is_empty()) {
+            match khabar::extract::furniture::Rule::ALL
+                .iter()
+                .find(|(_, n)| *n == name)
+            {
+                Some((r, _)) => mask |= *r as u32,
+                None if name == "all" => mask = u32::MAX,
+                None => {
+                    eprintln!("no furniture rule named {name}");
+                    std::process::exit(2);
+                }
+            }
+        }
+        khabar::extract::furniture::set_enabled(mask);
+    }
     let wanted: Option<Vec<String>> =
         opt("--sets").map(|s| s.split(',').map(str::to_string).collect());
 

@@ -26,8 +26,23 @@ pub const MAX_PIXELS: u64 = 40_000_000;
 pub const DISPLAY_MAX_SIDE: u32 = 8192;
 /// Most pixels of a stored display copy (4 MP: 16 MB as a texture).
 pub const DISPLAY_MAX_PIXELS: u64 = 4_000_000;
-/// Most bytes one full decode may allocate; beyond it PNGs stream and the rest is refused.
-pub const DECODE_BUDGET: u64 = 40 * 1024 * 1024;
+/// Most bytes one full decode may use; beyond it PNGs stream and the rest
+/// is refused. 64 MB lets an ordinary 10 MP news photo (JPEG, 6 B/px)
+/// through; 32 MB refused a 6 MP photo. A poll that decodes such a photo
+/// peaks above 64 MB (baseline about 25 MB, `examples/bench_hostile.rs`)
+/// until JPEGs are decoded scaled down.
+pub const DECODE_BUDGET: u64 = 64 * 1024 * 1024;
+
+/// Bytes a full decode uses per pixel, measured: the decoder's own buffers
+/// plus its output (zune-jpeg keeps planes besides the RGB output; WebP and
+/// GIF decode to RGBA through a canvas).
+fn bytes_per_pixel(format: ImageFormat) -> u64 {
+    match format {
+        ImageFormat::Png => 4,
+        ImageFormat::Jpeg => 6,
+        _ => 8,
+    }
+}
 
 /// One decode at a time, so the peak is one image, not one per worker.
 static DECODE_GATE: Mutex<()> = Mutex::new(());
@@ -294,8 +309,7 @@ fn decode_to_fit(
     decode_bytes: u64,
 ) -> Result<RgbaImage, Refusal> {
     let _gate = DECODE_GATE.lock().unwrap_or_else(|e| e.into_inner());
-    // RGBA of the full image, plus the decoder's own copy in its colour type.
-    let need = u64::from(p.width) * u64::from(p.height) * 4;
+    let need = u64::from(p.width) * u64::from(p.height) * bytes_per_pixel(p.format);
     if need > decode_bytes {
         if p.format == ImageFormat::Png {
             return png_streaming(bytes, target);

@@ -116,10 +116,17 @@ pub fn of(declared: Option<&str>, title: &str, text: &str) -> Option<String> {
     if let Some(l) = declared.and_then(from_declared) {
         return Some(l);
     }
-    let mut sample = String::with_capacity(title.len() + 1 + text.len().min(SAMPLE));
+    // `detect` looks at the first SAMPLE bytes only: copy no more of the
+    // body than can reach them (a few bytes over, so the cut `detect` makes
+    // falls where it would in the whole text).
+    let mut end = text.len().min(SAMPLE + 4);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut sample = String::with_capacity(title.len() + 1 + end);
     sample.push_str(title);
     sample.push('\n');
-    sample.push_str(text);
+    sample.push_str(&text[..end]);
     detect(&sample)
 }
 
@@ -143,6 +150,27 @@ mod tests {
         assert_eq!(from_declared("URD").as_deref(), Some("ur"));
         assert_eq!(from_declared("").as_deref(), None);
         assert_eq!(from_declared("english").as_deref(), None);
+    }
+
+    #[test]
+    fn a_short_sample_detects_as_the_whole_text() {
+        let whole = |title: &str, text: &str| detect(&format!("{title}\n{text}"));
+        let en = "The council met on Tuesday to discuss the harbour budget. ".repeat(30);
+        let ur =
+            "وزیر اعظم نے کہا کہ حکومت عوام کی خدمت کے لیے ہر ممکن اقدامات کر رہی ہے ".repeat(20);
+        for title in ["", "Budget talks", "بجٹ"] {
+            for text in [en.as_str(), ur.as_str(), "short"] {
+                // Every cut near the sample's end, on and off character boundaries.
+                for cut in (780..text.len().min(840)).chain([text.len()]) {
+                    let mut c = cut.min(text.len());
+                    while !text.is_char_boundary(c) {
+                        c -= 1;
+                    }
+                    let t = &text[..c];
+                    assert_eq!(of(None, title, t), whole(title, t), "{title} / {c}");
+                }
+            }
+        }
     }
 
     #[test]

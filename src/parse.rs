@@ -146,6 +146,9 @@ struct Scan {
     /// Byte offset just after the last complete `</item>` or `</entry>`
     /// before the damage, with the elements still open there.
     last_item_end: Option<(usize, Vec<String>)>,
+    /// When the document is cut off: how to close it where it stops (the
+    /// text to keep, then what to append), keeping the item it stops in.
+    cut_off: Option<(usize, String)>,
     /// Items completed before the damage.
     items: usize,
     /// The damage is a bare `&` (quick-xml stops there).
@@ -209,12 +212,23 @@ fn scan(text: &str, skipped: usize) -> Scan {
                         line: line_of(text, text.len(), skipped),
                         cause: format!("the document ends inside <{open}> (cut off)"),
                     });
+                    out.cut_off = Some((text.len(), closing(&stack)));
                 }
                 return out;
             }
             Ok(_) => {}
             Err(e) => {
                 let at = reader.error_position() as usize;
+                // Cut off inside a CDATA section or a tag: close it there.
+                if let quick_xml::Error::Syntax(syn) = &e {
+                    let tail = &text[at.min(text.len())..];
+                    if tail.starts_with("<![CDATA[") {
+                        out.cut_off = Some((text.len(), format!("]]>{}", closing(&stack))));
+                    } else if !tail.contains('>') {
+                        out.cut_off = Some((at.min(text.len()), closing(&stack)));
+                    }
+                    let _ = syn;
+                }
                 let cause = match &e {
                     quick_xml::Error::IllFormed(
                         quick_xml::errors::IllFormedError::UnclosedReference,
@@ -241,6 +255,11 @@ fn scan(text: &str, skipped: usize) -> Scan {
             }
         }
     }
+}
+
+/// End tags for the open elements, innermost first.
+fn closing(stack: &[String]) -> String {
+    stack.iter().rev().map(|n| format!("</{n}>")).collect()
 }
 
 /// Writes each bare `&` in text as `&amp;`.
@@ -306,6 +325,29 @@ fn recover(
             feed: convert(feed, base_url, interval),
             warning: Some(format!("{damage}; {}", repaired.join(", "))),
         });
+    }
+    // A cut-off document: close it where it stops, keeping the item it
+    // stops in when that still parses (feedparser does the same).
+    if let Some((keep, close)) = &now.cut_off
+        && text.is_char_boundary(*keep)
+    {
+        let closed = format!("{}{close}", &text[..*keep]);
+        let before = now.last_item_end.as_ref().map_or(0, |_| now.items);
+        if let Ok(feed) = contained_parse(&closed, base_url)
+            && feed.entries.len() > before
+            && scan(&closed, skipped).damage.is_none()
+        {
+            let feed = convert(feed, base_url, interval);
+            let later = now.damage.as_ref().unwrap_or(&damage);
+            let n = feed.items.len();
+            return Ok(Parsed {
+                feed,
+                warning: Some(format!(
+                    "{later}; kept {n} item{}, the last one as far as it goes",
+                    if n == 1 { "" } else { "s" }
+                )),
+            });
+        }
     }
     let Some((cut, open)) = now.last_item_end.clone() else {
         return Err(Some(now.damage.unwrap_or(damage)));
@@ -818,12 +860,21 @@ mod tests {
 
     #[test]
     fn broken_feed_with_nothing_to_keep_says_where_and_why() {
-        let xml = format!("{DAMAGED_HEAD}<item><guid>cut</guid><title>Half");
+        let xml =
+            format!("{DAMAGED_HEAD}<item><guid>x</guid><title>Half</titel></item></channel></rss>");
         let err = parse_text_lenient(&xml, Some(&base())).unwrap_err();
         let msg = err.to_string();
         assert!(matches!(err, ParseError::Broken { .. }), "{msg}");
         assert!(msg.contains("line 3"), "{msg}");
         assert!(!msg.contains("not a"), "{msg}");
+    }
+
+    #[test]
+    fn cut_off_item_is_kept_as_far_as_it_goes() {
+        let xml = format!("{DAMAGED_HEAD}{}<item><guid>cut</guid><title>Half", item(1));
+        let p = parse_text_lenient(&xml, Some(&base())).unwrap();
+        let ids: Vec<&str> = p.feed.items.iter().map(|i| i.identity.as_str()).collect();
+        assert_eq!(ids, ["id-1", "cut"]);
     }
 
     #[test]

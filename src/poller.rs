@@ -242,7 +242,7 @@ impl Poller {
             self.fetcher.set_host_backoff(&host, until);
         }
         let feeds = if opts.force {
-            self.store.polled_feeds()?
+            self.store.feeds()?
         } else {
             self.store.due_feeds(now)?
         };
@@ -306,25 +306,23 @@ impl Poller {
             )
             .await?;
         }
+        self.prune_if_due();
         on_event(PollEvent::Finished(summary));
         Ok(summary)
     }
 
-    /// Fetches the article pages of recent items that have none yet, with
-    /// no feed poll: `khabar sync` calls this after a pull, so synced items
-    /// get their pages like polled ones.
-    pub async fn fetch_pending_articles(
-        &mut self,
-        opts: &PollOptions,
-        on_event: &mut (dyn FnMut(PollEvent) + Send),
-    ) -> Result<PollSummary, StoreError> {
-        let mut summary = PollSummary::default();
-        if opts.articles {
-            let since = model::now() - opts.article_window;
-            self.fetch_articles(since, opts.max_articles, &mut summary, on_event)
-                .await?;
+    /// Automatic retention (`store::retention`), at most once a day: old
+    /// read, unstarred articles go, and image files no article uses. A
+    /// failure here never fails the poll: the next one tries again.
+    fn prune_if_due(&mut self) {
+        let Ok(Some(report)) = self.store.prune_if_due(model::now()) else {
+            return;
+        };
+        if let Some(dir) = &self.images.dir {
+            for hash in &report.orphan_images {
+                let _ = std::fs::remove_file(crate::articles::image_path(dir, hash));
+            }
         }
-        Ok(summary)
     }
 
     /// Fetches the article pages of recent items that have none yet.

@@ -311,3 +311,128 @@ fn a_poll_while_another_holds_the_store_lock_skips_without_a_request() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(site.hits("/ok"), before + 1);
 }
+
+/// An invented article page for `extract`.
+fn article_page(headline: &str) -> String {
+    let para = format!(
+        "<p>{headline}: the harbour board met again on Tuesday and agreed that the night \
+         ferries would keep their winter timetable until the ice on the northern channel \
+         has cleared, officials said.</p>"
+    );
+    format!(
+        "<html><head><title>{headline}</title></head><body><article><h1>{headline}</h1>{}\
+         </article></body></html>",
+        para.repeat(4)
+    )
+}
+
+#[test]
+fn extract_takes_several_files_and_writes_one_output_each_into_the_out_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("pages");
+    std::fs::create_dir_all(pages.join("b")).unwrap();
+    let one = pages.join("ferry.html");
+    let two = pages.join("bridge.html.gz");
+    // Same stem in another folder: written as ferry-2.
+    let three = pages.join("b").join("ferry.htm");
+    std::fs::write(&one, article_page("Ferry timetable")).unwrap();
+    std::fs::write(&two, article_page("Bridge opening")).unwrap();
+    std::fs::write(&three, article_page("Second ferry")).unwrap();
+    let out_dir = dir.path().join("out");
+    let args = |format: &str| {
+        vec![
+            "extract".to_string(),
+            one.display().to_string(),
+            two.display().to_string(),
+            three.display().to_string(),
+            "--out-dir".into(),
+            out_dir.display().to_string(),
+            "--format".into(),
+            format.into(),
+        ]
+    };
+    let a = args("text");
+    let out = khabar(
+        dir.path(),
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("pages/s"), "{}", stdout(&out));
+    let ferry = std::fs::read_to_string(out_dir.join("ferry.txt")).unwrap();
+    assert!(ferry.starts_with("Ferry timetable\n\n"), "{ferry}");
+    assert!(
+        std::fs::read_to_string(out_dir.join("bridge.txt"))
+            .unwrap()
+            .contains("Bridge opening")
+    );
+    assert!(
+        std::fs::read_to_string(out_dir.join("ferry-2.txt"))
+            .unwrap()
+            .contains("Second ferry")
+    );
+
+    let a = args("json");
+    let out = khabar(
+        dir.path(),
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("bridge.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["meta"]["title"], "Bridge opening");
+
+    // A source that cannot be read is reported; the others are still written.
+    let missing = pages.join("missing.html");
+    let out = khabar(
+        dir.path(),
+        &[
+            "extract",
+            missing.to_str().unwrap(),
+            one.to_str().unwrap(),
+            "--format",
+            "html",
+            "--out-dir",
+            out_dir.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("missing.html"), "{}", stderr(&out));
+    assert!(out_dir.join("ferry.html").is_file());
+
+    // Several sources without --out-dir: printed one after the other.
+    let out = khabar(
+        dir.path(),
+        &["extract", one.to_str().unwrap(), two.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = stdout(&out);
+    assert!(
+        s.contains("Ferry timetable") && s.contains("Bridge opening"),
+        "{s}"
+    );
+}
+
+#[test]
+fn retention_setting_prune_and_stats() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = khabar(dir.path(), &["retention", "30"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("30 days"));
+    let out = khabar(dir.path(), &["retention", "off"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("off"));
+    let out = khabar(dir.path(), &["prune", "--older-than", "90"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Deleted 0 articles"));
+    let out = khabar(dir.path(), &["stats", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["items"], 0);
+    assert!(
+        v["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == "items")
+    );
+}

@@ -369,3 +369,140 @@ mod background {
         assert!(out.status.success() && all.trim().is_empty(), "{all}");
     }
 }
+
+mod command_line {
+    use std::path::Path;
+    use std::process::{Command, Output};
+
+    use super::common::*;
+    use khabar::desktop::PollLock;
+    use khabar::store::Store;
+
+    fn khabar(home: &Path, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_khabar"))
+            .args(args)
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_RUNTIME_DIR", home.join("run"))
+            .env("KHABAR_DATA_DIR", home.join("data"))
+            // No desktop session: a notification is reported, not shown.
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .output()
+            .unwrap()
+    }
+
+    fn text(o: &Output) -> String {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    }
+
+    #[test]
+    fn daemon_install_and_uninstall_in_a_temporary_home() {
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path();
+        // No systemd user session here: the autostart entry.
+        let o = khabar(h, &["daemon", "--install", "--every", "45"]);
+        assert!(o.status.success(), "{}", text(&o));
+        let entry = h.join("config/autostart/khabar-poll.desktop");
+        let e = std::fs::read_to_string(&entry).unwrap();
+        assert!(e.contains(" daemon --run --every 45 --data-dir "), "{e}");
+        // Asked for, the systemd units replace it (one kind at a time).
+        let o = khabar(h, &["daemon", "--install", "--kind", "systemd"]);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("No systemd user session"), "{}", text(&o));
+        assert!(!entry.exists());
+        let timer = h.join("config/systemd/user/khabar-poll.timer");
+        assert!(
+            std::fs::read_to_string(&timer)
+                .unwrap()
+                .contains("OnUnitActiveSec=30min")
+        );
+        let o = khabar(h, &["daemon"]);
+        assert!(text(&o).contains("installed: "), "{}", text(&o));
+        let o = khabar(h, &["daemon", "--uninstall"]);
+        assert!(o.status.success());
+        assert!(!timer.exists());
+        assert!(text(&o).contains("removed "), "{}", text(&o));
+        // Intervals under ten minutes are refused.
+        assert!(
+            !khabar(h, &["daemon", "--install", "--every", "2"])
+                .status
+                .success()
+        );
+    }
+
+    fn with_feed(home: &Path, site: &Site) {
+        std::fs::create_dir_all(home.join("data")).unwrap();
+        let mut s = Store::open_in_dir(&home.join("data")).unwrap();
+        s.add_feed(&site.url("/f"), None, None).unwrap();
+        s.add_topic(&khabar::topics::TopicSpec::follow("Rain", "rain"), 0)
+            .unwrap();
+    }
+
+    /// Route tables with (or without) a default route.
+    fn net(home: &Path, online: bool) -> String {
+        let dir = home.join(format!("net-{online}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut route =
+            "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\n".to_string();
+        if online {
+            route.push_str("eth0\t00000000\t0102A8C0\t0003\t0\t0\t100\t00000000\n");
+        }
+        std::fs::write(dir.join("route"), route).unwrap();
+        std::fs::write(dir.join("ipv6_route"), "").unwrap();
+        dir.to_string_lossy().into_owned()
+    }
+
+    #[test]
+    fn poll_background_offline_busy_and_polling() {
+        let site = Site::new();
+        site.feed("/f", RSS, rss("Outlet", &[("1", "Rain in the hills", "")]));
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path();
+        with_feed(h, &site);
+        let power = h.join("no-power-supply");
+        let power = power.to_str().unwrap();
+
+        let offline = net(h, false);
+        let args = |n: &str| {
+            vec![
+                "poll".to_string(),
+                "--background".into(),
+                "--proc-net".into(),
+                n.to_string(),
+                "--power-supply".into(),
+                power.to_string(),
+            ]
+        };
+        let run = |n: &str| {
+            let a = args(n);
+            khabar(h, &a.iter().map(String::as_str).collect::<Vec<_>>())
+        };
+        let o = run(&offline);
+        assert!(o.status.success());
+        assert!(text(&o).contains("no request made"), "{}", text(&o));
+        assert_eq!(site.hits("/f"), 0);
+
+        // The window (or a poll started by hand) is polling: skipped.
+        let online = net(h, true);
+        let lock = PollLock::try_acquire(&h.join("data")).unwrap().unwrap();
+        let o = run(&online);
+        assert!(o.status.success());
+        assert!(text(&o).contains("another poll is running"), "{}", text(&o));
+        assert_eq!(site.hits("/f"), 0);
+        drop(lock);
+
+        let o = run(&online);
+        assert!(o.status.success(), "{}", text(&o));
+        assert_eq!(site.hits("/f"), 1);
+        let t = text(&o);
+        assert!(t.contains("1 new items"), "{t}");
+        assert!(
+            t.contains("Followed topics: 1 new in Rain: Rain in the hills"),
+            "{t}"
+        );
+    }
+}

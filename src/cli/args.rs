@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use super::{extract, feeds, package, prune, reading, sync, topics};
+use super::{daemon, extract, feeds, package, prune, reading, stories, topics};
 
 /// Khabar: an offline-first news reader.
 #[derive(Parser, Debug)]
@@ -72,9 +72,12 @@ pub enum Command {
     /// Desktop entry and packaging.
     #[command(flatten)]
     Package(package::PackageCommand),
-    /// Sync with the reader's own server.
+    /// Polling while the window is closed.
     #[command(flatten)]
-    Sync(sync::SyncCommand),
+    Daemon(daemon::DaemonCommand),
+    /// Stories and the catch-up digest.
+    #[command(flatten)]
+    Stories(stories::StoriesCommand),
 }
 
 /// The window's theme. (Variants carry no doc comments: clap would print

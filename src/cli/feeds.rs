@@ -58,11 +58,27 @@ pub enum FeedsCommand {
         /// Most image data to cache for one article, in MB.
         #[arg(long, default_value_t = 20)]
         article_images_cap_mb: usize,
+        /// As the background timer runs it: no request while offline,
+        /// nothing while the window is open, on battery every other
+        /// interval; one desktop notification for followed topics.
+        #[arg(long)]
+        background: bool,
+        #[command(flatten)]
+        every: super::daemon::Every,
     },
 }
 
 /// Run a subscription or polling command.
 pub fn run(cmd: FeedsCommand, ctx: &Ctx) -> Result<ExitCode> {
+    // The background poll decides first whether to open the store at all.
+    if let FeedsCommand::Poll {
+        background: true,
+        every,
+        ..
+    } = &cmd
+    {
+        return super::daemon::background(ctx, every);
+    }
     let (dir, mut store) = ctx.open_store()?;
     match cmd {
         FeedsCommand::Add { url, folder } => add(&mut store, &url, folder.as_deref()),
@@ -81,6 +97,7 @@ pub fn run(cmd: FeedsCommand, ctx: &Ctx) -> Result<ExitCode> {
             no_articles,
             image_cap_mb,
             article_images_cap_mb,
+            ..
         } => {
             let images = khabar::articles::ImageConfig {
                 dir: Some(dir.join("images")),

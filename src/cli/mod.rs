@@ -4,12 +4,13 @@
 //! |---|---|
 //! | `args.rs` | the top-level options and the list of groups (clap) |
 //! | `feeds.rs` | add, remove, import, export, feeds, poll |
-//! | `prune.rs` | prune (the image cache) |
-//! | `reading.rs` | headlines, show, mark |
-//! | `sync.rs` | sync, sync add/list/remove |
+//! | `prune.rs` | prune, retention, stats (retention and the image cache) |
+//! | `reading.rs` | headlines, show |
 //! | `topics.rs` | topic add/list/rm/mute/suggest |
 //! | `extract.rs` | extract, reextract |
 //! | `package.rs` | subscribe (desktop entry), package-files |
+//! | `daemon.rs` | daemon --install/--uninstall/--run, poll --background |
+//! | `stories.rs` | stories, digest |
 //! | `window.rs` | opening the window |
 //! | `print.rs` | the one printer: text or JSON, messages, time spans |
 //!
@@ -18,13 +19,14 @@
 //! Errors are `anyhow` here (and only in the binary); `main` prints them.
 
 pub mod args;
+mod daemon;
 mod extract;
 mod feeds;
 mod package;
 mod print;
 mod prune;
 mod reading;
-mod sync;
+mod stories;
 mod topics;
 mod window;
 
@@ -55,6 +57,11 @@ impl Ctx {
         Ok(store::data_dir(self.data_dir.as_deref())?)
     }
 
+    /// The data folder as given (`--data-dir`, `KHABAR_DATA_DIR`), if it was.
+    pub fn data_dir_arg(&self) -> Option<&std::path::Path> {
+        self.data_dir.as_deref()
+    }
+
     /// The data folder and the writing store in it.
     pub fn open_store(&self) -> Result<(PathBuf, Store)> {
         let dir = self.dir()?;
@@ -78,7 +85,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Topics(cmd)) => topics::run(cmd, &ctx),
         Some(Command::Extract(cmd)) => extract::run(cmd, &ctx),
         Some(Command::Package(cmd)) => package::run(cmd, &ctx),
-        Some(Command::Sync(cmd)) => sync::run(cmd, &ctx),
+        Some(Command::Daemon(cmd)) => daemon::run(cmd, &ctx),
+        Some(Command::Stories(cmd)) => stories::run(cmd, &ctx),
     }
 }
 

@@ -12,7 +12,8 @@
 //! 4. [`choose`]: one scorer picks the body and adds the standfirst;
 //! 5. [`convert`]: DOM -> blocks, dropping anything a reader cannot show
 //!    safely (run per candidate, inside stage 3);
-//! 6. [`prune`]: furniture blocks inside a body (run per candidate).
+//! 6. [`prune`]: furniture blocks inside a body (run per candidate), with
+//!    the general rules of [`furniture`].
 //!
 //! [`EXTRACTOR_VERSION`] is stored with every extraction so that
 //! `khabar reextract` can redo articles made by an older extractor.
@@ -22,6 +23,7 @@ pub mod choose;
 pub mod clean;
 pub mod convert;
 pub mod document;
+pub mod furniture;
 pub mod prune;
 
 use thiserror::Error;

@@ -6,6 +6,7 @@
 //! Rules work on text and link density only, so they apply to any site.
 
 use super::document::{Block, Inline};
+use super::furniture::{self, Rule};
 
 /// Headings or short lines that open a section of links to other stories.
 /// Everything from such a marker to the end of the article goes.
@@ -377,6 +378,25 @@ fn is_furniture(b: &Block, text: &str) -> bool {
     n < 160 && FURNITURE.iter().any(|f| t.contains(f))
 }
 
+/// The general rules of [`furniture`], by kind of block.
+fn is_not_prose(b: &Block, text: &str) -> bool {
+    let para = matches!(b, Block::Paragraph { .. });
+    let texty = matches!(
+        b,
+        Block::Paragraph { .. } | Block::Heading { .. } | Block::Quote { .. }
+    );
+    (furniture::on(Rule::Labels)
+        && (texty || matches!(b, Block::List { .. }))
+        && furniture::is_control_label(text))
+        || (furniture::on(Rule::BareUrl) && para && furniture::is_bare_url(text))
+        || (furniture::on(Rule::Updated) && texty && furniture::is_updated_line(text))
+        || (furniture::on(Rule::Dateline) && para && furniture::is_dateline_only(text))
+        || (furniture::on(Rule::Prompts) && texty && furniture::is_prompt(text))
+        || (furniture::on(Rule::Credits)
+            && matches!(b, Block::Paragraph { .. } | Block::Quote { .. })
+            && furniture::is_caption_credit(text))
+}
+
 /// A short line that introduces what follows: a heading, or a short
 /// paragraph ending in a colon.
 fn is_lead_in(b: &Block, text: &str) -> bool {
@@ -442,6 +462,16 @@ pub fn prune(blocks: &mut Vec<Block>) {
                 cut = Some(i);
                 break;
             }
+            // A comment thread runs to the end, however long it is.
+            if seen_text >= 2
+                && furniture::on(Rule::Comments)
+                && !matches!(b, Block::Image { .. })
+                && furniture::is_comment_start(&texts[i])
+            {
+                blocks.truncate(i);
+                texts.truncate(i);
+                break;
+            }
             if !matches!(b, Block::Image { .. } | Block::Heading { .. }) && chars[i] > 80 {
                 seen_text += 1;
             }
@@ -464,6 +494,7 @@ pub fn prune(blocks: &mut Vec<Block>) {
         .map(|(i, b)| {
             is_furniture(b, &texts[i])
                 || is_link_farm(b)
+                || is_not_prose(b, &texts[i])
                 // Publication metadata sits at the edges of the article.
                 || ((i < 3 || i == last)
                     && !matches!(b, Block::Image { .. })

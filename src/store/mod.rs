@@ -17,7 +17,6 @@ pub mod articles;
 pub mod migrations;
 pub mod retention;
 pub mod stories;
-pub mod sync;
 pub mod topics;
 
 use std::path::{Path, PathBuf};
@@ -228,17 +227,6 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Every feed Khabar polls itself: all but those that come through a
-    /// sync account.
-    pub fn polled_feeds(&self) -> Result<Vec<Feed>, StoreError> {
-        let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {FEED_COLS} FROM feeds WHERE id NOT IN (SELECT feed_id FROM sync_feeds)
-             ORDER BY folder IS NULL, folder, coalesce(title, url) COLLATE NOCASE"
-        ))?;
-        let rows = st.query_map([], feed_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
     /// One feed.
     pub fn feed(&self, id: FeedId) -> Result<Feed, StoreError> {
         self.conn
@@ -263,12 +251,10 @@ impl Store {
             .optional()?)
     }
 
-    /// Feeds not gone whose next check is due at `now`. Feeds that come
-    /// through a sync account are left out: their server polls them.
+    /// Feeds not gone whose next check is due at `now`.
     pub fn due_feeds(&self, now: Timestamp) -> Result<Vec<Feed>, StoreError> {
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {FEED_COLS} FROM feeds WHERE gone = 0 AND next_check_at <= ?1
-               AND id NOT IN (SELECT feed_id FROM sync_feeds) ORDER BY next_check_at, id"
+            "SELECT {FEED_COLS} FROM feeds WHERE gone = 0 AND next_check_at <= ?1 ORDER BY next_check_at, id"
         ))?;
         let rows = st.query_map([now], feed_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -416,7 +402,139 @@ impl Store {
                 record.new_url,
             ],
         )?;
-        let (stats, fresh, _) = write_items(&tx, &mut self.stories, id, &incoming.items, now)?;
+        let mut stats = ApplyStats::default();
+        let fresh;
+        {
+            let mut find = tx.prepare_cached(
+                "SELECT id, hash FROM items WHERE feed_id = ?1 AND identity = ?2",
+            )?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO items (feed_id, identity, title, link, author, published, published_known,
+                     first_seen, summary, content, categories, hash, lang, hidden, read)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+            )?;
+            let mut update = tx.prepare_cached(
+                "UPDATE items SET title = ?2, link = ?3, author = ?4,
+                     published = CASE WHEN ?6 THEN ?5 ELSE published END,
+                     published_known = max(published_known, ?6),
+                     summary = ?7, content = ?8, categories = ?9, hash = ?10
+                 WHERE id = ?1",
+            )?;
+            let (folder, feed_lang): (Option<String>, Option<String>) = tx.query_row(
+                "SELECT folder, language FROM feeds WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let topic_list = topics::compiled_topics(&tx)?;
+            let mut pending = topics::Pending::default();
+            for item in &incoming.items {
+                let hash = item_hash(item);
+                let (published, known) = match item.published {
+                    // A date more than a day ahead is a typo or a scheduled post.
+                    Some(p) if p <= now + 86_400 => (p, true),
+                    _ => (now, false),
+                };
+                let categories =
+                    (!item.categories.is_empty()).then(|| item.categories.join("\u{1f}"));
+                let existing: Option<(ItemId, Vec<u8>)> = find
+                    .query_row(params![id, item.identity], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                let body = index_text(item);
+                let text = |rowid: ItemId, replace: bool| topics::ItemText {
+                    id: rowid,
+                    feed: id,
+                    folder: folder.as_deref(),
+                    title: &item.title,
+                    body: &body,
+                    declared_lang: feed_lang.as_deref(),
+                    at: published,
+                    replace,
+                };
+                match existing {
+                    #[cfg(test)]
+                    None if reference::on() => {
+                        // The straightforward path the tests compare with:
+                        // insert, then analyse and update the row.
+                        insert.execute(params![
+                            id,
+                            item.identity,
+                            item.title,
+                            item.link,
+                            item.author,
+                            published,
+                            known,
+                            now,
+                            item.summary,
+                            item.content,
+                            categories,
+                            hash,
+                            Option::<String>::None,
+                            false,
+                        ])?;
+                        let rowid = ItemId(tx.last_insert_rowid());
+                        topics::index_and_match(
+                            &tx,
+                            &text(rowid, false),
+                            &topic_list,
+                            true,
+                            &mut pending,
+                        )?;
+                        stats.new_items += 1;
+                    }
+                    None => {
+                        let new = topics::analyse_new(&text(ItemId(0), false), &topic_list);
+                        insert.execute(params![
+                            id,
+                            item.identity,
+                            item.title,
+                            item.link,
+                            item.author,
+                            published,
+                            known,
+                            now,
+                            item.summary,
+                            item.content,
+                            categories,
+                            hash,
+                            new.lang,
+                            new.hidden,
+                        ])?;
+                        let rowid = ItemId(tx.last_insert_rowid());
+                        topics::queue_new(rowid, &text(rowid, false), new, true, &mut pending);
+                        stats.new_items += 1;
+                    }
+                    Some((_, old)) if old == hash => {}
+                    Some((rowid, _)) => {
+                        update.execute(params![
+                            rowid,
+                            item.title,
+                            item.link,
+                            item.author,
+                            published,
+                            known,
+                            item.summary,
+                            item.content,
+                            categories,
+                            hash
+                        ])?;
+                        // The lang_stats triggers of this update must see
+                        // the new items counted (one may be this one).
+                        pending.write_langs(&tx)?;
+                        topics::index_and_match(
+                            &tx,
+                            &text(rowid, true),
+                            &topic_list,
+                            true,
+                            &mut pending,
+                        )?;
+                        stats.updated_items += 1;
+                    }
+                }
+            }
+            let grouped = std::mem::take(&mut pending.stories);
+            fresh = pending.write(&tx)?;
+            stories::group(&tx, &mut self.stories, grouped)?;
+        }
         tx.commit()?;
         self.fresh_hits.extend(fresh);
         Ok(stats)
@@ -664,118 +782,6 @@ impl Store {
     }
 }
 
-/// Writes `items` of feed `id` inside `tx`: new ones inserted, changed ones
-/// updated, unchanged ones left alone; every text through
-/// [`topics::index_and_match`] and story grouping. The one path for polled
-/// and synced items alike. Returns the counts, the fresh topic hits and the
-/// store id of each item in order.
-#[allow(clippy::type_complexity)]
-pub(crate) fn write_items(
-    tx: &rusqlite::Transaction<'_>,
-    story_state: &mut stories::StoryState,
-    id: FeedId,
-    items: &[IncomingItem],
-    now: Timestamp,
-) -> Result<
-    (
-        ApplyStats,
-        Vec<(crate::topics::TopicId, ItemId)>,
-        Vec<ItemId>,
-    ),
-    StoreError,
-> {
-    let mut stats = ApplyStats::default();
-    let mut ids = Vec::with_capacity(items.len());
-    let mut find =
-        tx.prepare_cached("SELECT id, hash FROM items WHERE feed_id = ?1 AND identity = ?2")?;
-    let mut insert = tx.prepare_cached(
-        "INSERT INTO items (feed_id, identity, title, link, author, published, published_known,
-                 first_seen, summary, content, categories, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?;
-    let mut update = tx.prepare_cached(
-        "UPDATE items SET title = ?2, link = ?3, author = ?4,
-                 published = CASE WHEN ?6 THEN ?5 ELSE published END,
-                 published_known = max(published_known, ?6),
-                 summary = ?7, content = ?8, categories = ?9, hash = ?10
-             WHERE id = ?1",
-    )?;
-    let (folder, feed_lang): (Option<String>, Option<String>) = tx.query_row(
-        "SELECT folder, language FROM feeds WHERE id = ?1",
-        [id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let topic_list = topics::compiled_topics(tx)?;
-    let mut pending = topics::Pending::default();
-    for item in items {
-        let hash = item_hash(item);
-        let (published, known) = match item.published {
-            // A date more than a day ahead is a typo or a scheduled post.
-            Some(p) if p <= now + 86_400 => (p, true),
-            _ => (now, false),
-        };
-        let categories = (!item.categories.is_empty()).then(|| item.categories.join("\u{1f}"));
-        let existing: Option<(ItemId, Vec<u8>)> = find
-            .query_row(params![id, item.identity], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let body = index_text(item);
-        let text = |rowid: ItemId, replace: bool| topics::ItemText {
-            id: rowid,
-            feed: id,
-            folder: folder.as_deref(),
-            title: &item.title,
-            body: &body,
-            declared_lang: feed_lang.as_deref(),
-            at: published,
-            replace,
-        };
-        match existing {
-            None => {
-                insert.execute(params![
-                    id,
-                    item.identity,
-                    item.title,
-                    item.link,
-                    item.author,
-                    published,
-                    known,
-                    now,
-                    item.summary,
-                    item.content,
-                    categories,
-                    hash
-                ])?;
-                let rowid = ItemId(tx.last_insert_rowid());
-                ids.push(rowid);
-                topics::index_and_match(tx, &text(rowid, false), &topic_list, true, &mut pending)?;
-                stats.new_items += 1;
-            }
-            Some((rowid, old)) if old == hash => ids.push(rowid),
-            Some((rowid, _)) => {
-                ids.push(rowid);
-                update.execute(params![
-                    rowid,
-                    item.title,
-                    item.link,
-                    item.author,
-                    published,
-                    known,
-                    item.summary,
-                    item.content,
-                    categories,
-                    hash
-                ])?;
-                topics::index_and_match(tx, &text(rowid, true), &topic_list, true, &mut pending)?;
-                stats.updated_items += 1;
-            }
-        }
-    }
-    let grouped = std::mem::take(&mut pending.stories);
-    let fresh = pending.write(tx)?;
-    stories::group(tx, story_state, grouped)?;
-    Ok((stats, fresh, ids))
-}
-
 const FEED_COLS: &str =
     "id, url, title, site_url, folder, etag, last_modified, last_fetch_at, last_success_at,
     next_check_at, error_count, last_error, redirect_url, gone, publisher_interval, fetch_articles";
@@ -838,6 +844,30 @@ fn index_text(i: &IncomingItem) -> String {
 pub(crate) fn plain_text(html: &str) -> String {
     collapse_ws(&decode_entities(&strip_tags(html)))
 }
+
+/// A switch for the tests: store new items the straightforward way
+/// (insert, then [`topics::index_and_match`]), to compare with.
+#[cfg(test)]
+pub(crate) mod reference {
+    use std::cell::Cell;
+
+    thread_local! {
+        static ON: Cell<bool> = const { Cell::new(false) };
+    }
+
+    /// Whether this thread stores the straightforward way.
+    pub(crate) fn on() -> bool {
+        ON.with(Cell::get)
+    }
+
+    /// Switches this thread's ingest path.
+    pub(crate) fn set(on: bool) {
+        ON.with(|c| c.set(on));
+    }
+}
+
+#[cfg(test)]
+mod ingest_tests;
 
 #[cfg(test)]
 mod tests {

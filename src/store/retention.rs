@@ -36,7 +36,7 @@ pub struct PruneRule {
 }
 
 /// What a prune removed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct PruneReport {
     /// Articles (items) deleted.
     pub items: usize,
@@ -49,7 +49,7 @@ pub struct PruneReport {
 }
 
 /// One table's share of the database file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TableSize {
     /// Table or index name.
     pub name: String,
@@ -60,7 +60,7 @@ pub struct TableSize {
 }
 
 /// What `khabar stats` shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct StoreStats {
     /// Feeds.
     pub feeds: i64,
@@ -123,12 +123,13 @@ impl Store {
         if last.is_some_and(|l| now - l < 86_400) {
             return Ok(None);
         }
-        let report = self.prune(
+        let report = self.prune_with(
             PruneRule {
                 older_than_days: days,
                 include_unread: false,
             },
             now,
+            false,
         )?;
         self.conn.execute(
             "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
@@ -138,8 +139,20 @@ impl Store {
     }
 
     /// Deletes articles the rule selects (never starred ones), in one
-    /// transaction, then gives the space back with an incremental vacuum.
+    /// transaction, then gives the space back with an incremental vacuum
+    /// (switching an older store over with one full `VACUUM`).
     pub fn prune(&mut self, rule: PruneRule, now: Timestamp) -> Result<PruneReport, StoreError> {
+        self.prune_with(rule, now, true)
+    }
+
+    /// [`Store::prune`]; `full_vacuum: false` never runs a full `VACUUM`
+    /// (the automatic prune, which must not hold the poll up for long).
+    pub fn prune_with(
+        &mut self,
+        rule: PruneRule,
+        now: Timestamp,
+        full_vacuum: bool,
+    ) -> Result<PruneReport, StoreError> {
         let before = self.db_bytes()?;
         let cutoff = now - i64::from(rule.older_than_days) * 86_400;
         let tx = self.conn.transaction()?;
@@ -184,7 +197,7 @@ impl Store {
             [],
         )?;
         tx.commit()?;
-        self.vacuum()?;
+        self.vacuum(full_vacuum)?;
         Ok(PruneReport {
             items,
             pages,
@@ -196,10 +209,13 @@ impl Store {
     /// Gives free pages back to the file system: incrementally when the
     /// store was created so (every store since schema 6); an older store is
     /// switched over once with a full `VACUUM`.
-    pub fn vacuum(&mut self) -> Result<(), StoreError> {
+    pub fn vacuum(&mut self, allow_full: bool) -> Result<(), StoreError> {
         let mode: i64 = self
             .conn
             .query_row("PRAGMA auto_vacuum", [], |r| r.get(0))?;
+        if mode != 2 && !allow_full {
+            return Ok(());
+        }
         if mode != 2 {
             self.conn
                 .pragma_update(None, "auto_vacuum", "INCREMENTAL")?;

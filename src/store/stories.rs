@@ -178,15 +178,17 @@ pub(crate) fn group(
         };
         set_story.execute(params![item, story])?;
         let outlets = ix.story(story).map_or(1, |s| s.feeds.len() as i64);
+        // A changed article that stayed in its story is counted once.
+        let joined = i64::from(!p.stayed);
         conn.prepare_cached(
-            "UPDATE stories SET size = size + 1, outlets = max(outlets, ?3),
+            "UPDATE stories SET size = size + ?5, outlets = max(outlets, ?3),
                  headline_item = CASE WHEN ?4 < first_seen THEN ?2 ELSE headline_item END,
                  headline = CASE WHEN ?4 < first_seen
                      THEN (SELECT title FROM items WHERE id = ?2) ELSE headline END,
                  first_seen = min(first_seen, ?4), last_seen = max(last_seen, ?4)
              WHERE id = ?1",
         )?
-        .execute(params![story, item, outlets, input.at])?;
+        .execute(params![story, item, outlets, input.at, joined])?;
     }
     Ok(())
 }
@@ -283,6 +285,44 @@ impl Store {
         ))?;
         let rows = q.query_map([story], super::headline_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Lone reports (in no story) published since `since` that hit a
+    /// followed topic, newest first (the digest lists them beside the
+    /// stories).
+    pub fn lone_followed(
+        &self,
+        since: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<Headline>, StoreError> {
+        let mut q = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM items i JOIN feeds f ON f.id = i.feed_id
+             WHERE i.story IS NULL AND i.hidden = 0 AND i.published >= ?1
+               AND i.id IN (SELECT item_id FROM topic_hits
+                            WHERE topic_id IN (SELECT id FROM topics WHERE action = 'follow'))
+             ORDER BY i.published DESC, i.id DESC LIMIT ?2",
+            super::HEADLINE_COLS
+        ))?;
+        let rows = q.query_map(params![since, limit as i64], super::headline_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Names of the followed topics any of `items` hit, by name.
+    pub fn followed_topics_of(&self, items: &[ItemId]) -> Result<Vec<String>, StoreError> {
+        // One primary-key probe per (followed topic, item): there are few topics.
+        let mut q = self.conn.prepare_cached(
+            "SELECT t.name FROM topics t WHERE t.action = 'follow'
+             AND EXISTS (SELECT 1 FROM topic_hits h WHERE h.topic_id = t.id AND h.item_id = ?1)",
+        )?;
+        let mut names: Vec<String> = Vec::new();
+        for id in items {
+            for name in q.query_map([id], |r| r.get::<_, String>(0))? {
+                names.push(name?);
+            }
+        }
+        names.sort_by_key(|n| n.to_lowercase());
+        names.dedup();
+        Ok(names)
     }
 
     /// The stored story row of `id`, if it has one: (size, outlets, headline).
@@ -475,6 +515,22 @@ mod tests {
             document: Some(doc),
             original: None,
         };
+        // A page on the same event keeps the item where it was, counted once.
+        let same = "An earthquake of magnitude 6.1 struck Quetta, killing 12 people.";
+        let same_rec = ArticleRecord {
+            document: Some(Article {
+                blocks: vec![Block::Paragraph {
+                    inlines: vec![Inline::Text { text: same.into() }],
+                }],
+                ..Default::default()
+            }),
+            ..rec.clone()
+        };
+        s.save_article(moved, &same_rec).unwrap();
+        assert_eq!(story_of(&s, QUAKE[2]), id);
+        assert_eq!(s.story_row(id).unwrap().map(|r| r.0), Some(3), "size");
+        assert_eq!(s.story_items(id).unwrap().len(), 3);
+
         s.save_article(moved, &rec).unwrap();
         assert_ne!(story_of(&s, QUAKE[2]), id, "the page moved it out");
         assert_eq!(s.story_row(id).unwrap().map(|r| r.0), Some(2));

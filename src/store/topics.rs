@@ -91,6 +91,9 @@ pub(crate) struct ItemText<'a> {
 #[derive(Default)]
 pub(crate) struct Pending {
     fts: Vec<(ItemId, bool, String, String)>,
+    /// New items per language: (count, unread), added to `lang_stats` in
+    /// one statement per language (see [`queue_new`]).
+    langs: std::collections::HashMap<String, (i64, i64)>,
     /// (topic, item, the item is unread, arrived now).
     hits: Vec<(TopicId, ItemId, bool, bool)>,
     /// Items to place in stories (`store::stories::group`), from the same
@@ -101,7 +104,8 @@ pub(crate) struct Pending {
 impl Pending {
     /// Writes everything; returns the hits that arrived now (for
     /// notifications).
-    pub(crate) fn write(self, conn: &Connection) -> Result<Vec<(TopicId, ItemId)>, StoreError> {
+    pub(crate) fn write(mut self, conn: &Connection) -> Result<Vec<(TopicId, ItemId)>, StoreError> {
+        self.write_langs(conn)?;
         let mut del = conn.prepare_cached("DELETE FROM items_fts WHERE rowid = ?1")?;
         for (id, replace, _, _) in &self.fts {
             if *replace {
@@ -136,6 +140,104 @@ impl Pending {
             upd.execute(params![topic, total, unread])?;
         }
         Ok(fresh)
+    }
+}
+
+impl Pending {
+    /// Adds the queued new items to `lang_stats`. Called before any write
+    /// that fires the `lang_stats` triggers on an item of this transaction
+    /// (an update of an item inserted earlier in it), so each trigger sees
+    /// the counts it would have seen had every insert counted itself.
+    pub(crate) fn write_langs(&mut self, conn: &Connection) -> Result<(), StoreError> {
+        if self.langs.is_empty() {
+            return Ok(());
+        }
+        let mut row = conn.prepare_cached("INSERT OR IGNORE INTO lang_stats (lang) VALUES (?1)")?;
+        let mut add = conn.prepare_cached(
+            "UPDATE lang_stats SET total = total + ?2, unread = unread + ?3 WHERE lang = ?1",
+        )?;
+        for (lang, (total, unread)) in self.langs.drain() {
+            row.execute([&lang])?;
+            add.execute(params![lang, total, unread])?;
+        }
+        Ok(())
+    }
+}
+
+/// A new item analysed before its row is inserted: the insert carries its
+/// language and whether a hide topic matched (hidden and read), so it needs
+/// no update after (see [`queue_new`]).
+pub(crate) struct NewItem {
+    doc: Analyzed,
+    /// Its language (declared, else detected).
+    pub lang: Option<String>,
+    /// A hide topic matched: insert it hidden and read.
+    pub hidden: bool,
+    matched: Vec<TopicId>,
+}
+
+/// Analyses a new item's text once: tokens, language, topic matches.
+pub(crate) fn analyse_new(item: &ItemText<'_>, topics: &[Compiled]) -> NewItem {
+    let doc = Analyzed::new(item.title, item.body);
+    let lang = crate::lang::of(item.declared_lang, item.title, item.body);
+    let origin = Origin {
+        feed: item.feed,
+        folder: item.folder,
+        lang: lang.as_deref(),
+    };
+    let mut hidden = false;
+    let mut matched = Vec::new();
+    for t in topics {
+        if t.matches(origin, &doc) {
+            hidden |= t.action == Action::Hide;
+            matched.push(t.id);
+        }
+    }
+    NewItem {
+        doc,
+        lang,
+        hidden,
+        matched,
+    }
+}
+
+/// Queues a new item's full-text row, story features, language count and
+/// hits, once its row (with `new.lang` and `new.hidden`) is inserted as
+/// `id`. Stores what [`index_and_match`] would for a new item: its language
+/// counted in `lang_stats` (unread unless hidden), its hits unread unless
+/// hidden.
+pub(crate) fn queue_new(
+    id: ItemId,
+    item: &ItemText<'_>,
+    new: NewItem,
+    arrived: bool,
+    pending: &mut Pending,
+) {
+    let NewItem {
+        doc,
+        lang,
+        hidden,
+        matched,
+    } = new;
+    pending.stories.push(super::stories::StoryInput {
+        item: id,
+        feed: item.feed.0,
+        at: item.at,
+        features: crate::stories::features(&doc.title, &doc.body),
+    });
+    pending.fts.push((
+        id,
+        false,
+        text::index_form(&doc.title),
+        text::index_form(&doc.body),
+    ));
+    if let Some(l) = lang {
+        let c = pending.langs.entry(l).or_default();
+        c.0 += 1;
+        c.1 += i64::from(!hidden);
+    }
+    for t in matched {
+        pending.hits.push((t, id, !hidden, arrived));
     }
 }
 

@@ -20,9 +20,12 @@
 //!   and [`CROSS_NAMES`] names spelled alike in both scripts (compared by
 //!   consonant [`skeleton`]: "Karachi" and "کراچی" are both "krc").
 //!
-//! The store side (tables, persistence, deletion) is `store::stories`.
+//! The store side (tables, persistence, deletion) is `store::stories`;
+//! [`digest`] makes the catch-up digest ("While you were away") from it.
 
 use std::sync::LazyLock;
+
+pub mod digest;
 
 // A fast non-cryptographic hash: the window's maps are keyed by our own
 // tokens, and SipHash showed in ingest profiles.
@@ -325,6 +328,8 @@ pub struct Placement {
     pub story: i64,
     /// The story it left (re-extraction moved it), if any.
     pub left: Option<i64>,
+    /// It was in this story already (a changed article that stayed).
+    pub stayed: bool,
 }
 
 /// The recent window: stories, their centroids, document frequencies and
@@ -744,6 +749,7 @@ impl Index {
         Placement {
             story,
             left: left.filter(|l| *l != story),
+            stayed: left == Some(story),
         }
     }
 
@@ -844,7 +850,8 @@ mod tests {
             p,
             Placement {
                 story: 2,
-                left: Some(1)
+                left: Some(1),
+                stayed: false,
             }
         );
         assert_eq!(ix.story(1).unwrap().members, vec![1]);
