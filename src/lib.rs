@@ -25,6 +25,7 @@
 //! | [`opml`] | OPML import and export |
 //! | [`notify`] | one desktop notification per poll for followed topics |
 //! | [`serve`] | a loopback HTTP server for the demo, tests and benchmarks |
+//! | [`sync`] | sync with the reader's own server: accounts, outbox, Fever and Google Reader API clients |
 //! | [`service`] | the background thread the window talks to: commands in, events out |
 //! | [`demo`] | the demo newsroom served from `assets/demo` |
 //! | [`desktop`] | what the desktop entry hands over: feed links; the poll lock |
@@ -63,6 +64,7 @@ pub mod serve;
 pub mod service;
 pub mod store;
 pub mod stories;
+pub mod sync;
 pub mod topics;
 #[cfg(feature = "ui")]
 pub mod ui;

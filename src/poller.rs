@@ -242,7 +242,7 @@ impl Poller {
             self.fetcher.set_host_backoff(&host, until);
         }
         let feeds = if opts.force {
-            self.store.feeds()?
+            self.store.polled_feeds()?
         } else {
             self.store.due_feeds(now)?
         };
@@ -308,6 +308,23 @@ impl Poller {
         }
         self.prune_if_due();
         on_event(PollEvent::Finished(summary));
+        Ok(summary)
+    }
+
+    /// Fetches the article pages of recent items that have none yet, with
+    /// no feed poll: `khabar sync` calls this after a pull, so synced items
+    /// get their pages like polled ones.
+    pub async fn fetch_pending_articles(
+        &mut self,
+        opts: &PollOptions,
+        on_event: &mut (dyn FnMut(PollEvent) + Send),
+    ) -> Result<PollSummary, StoreError> {
+        let mut summary = PollSummary::default();
+        if opts.articles {
+            let since = model::now() - opts.article_window;
+            self.fetch_articles(since, opts.max_articles, &mut summary, on_event)
+                .await?;
+        }
         Ok(summary)
     }
 

@@ -25,7 +25,14 @@ pub struct Request {
     pub path: String,
     /// Headers (names lowercase), values as bytes.
     pub headers: Vec<(String, Vec<u8>)>,
+    /// The method (`GET`, `POST`...).
+    pub method: String,
+    /// The request body (at most [`MAX_REQUEST_BODY`] bytes; cut there).
+    pub body: Vec<u8>,
 }
+
+/// Most bytes of a request body kept for the handler.
+pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
 
 impl Request {
     /// The first value of header `name` (lowercase).
@@ -212,7 +219,19 @@ async fn respond(h: &Handler, req: hyper::Request<Incoming>) -> hyper::Response<
             .iter()
             .map(|(k, v)| (k.as_str().to_string(), v.as_bytes().to_vec()))
             .collect(),
+        method: req.method().as_str().to_string(),
+        body: Vec::new(),
     };
+    let mut request = request;
+    let mut incoming = req.into_body();
+    while let Some(Ok(frame)) = http_body_util::BodyExt::frame(&mut incoming).await {
+        if let Ok(data) = frame.into_data() {
+            let room = MAX_REQUEST_BODY.saturating_sub(request.body.len());
+            request
+                .body
+                .extend_from_slice(&data[..data.len().min(room)]);
+        }
+    }
     let reply = h(&request);
     if let Some(d) = reply.delay {
         tokio::time::sleep(d).await;

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use super::{daemon, extract, feeds, package, prune, reading, stories, topics};
+use super::{daemon, extract, feeds, package, prune, reading, stories, sync, topics};
 
 /// Khabar: an offline-first news reader.
 #[derive(Parser, Debug)]
@@ -72,6 +72,9 @@ pub enum Command {
     /// Desktop entry and packaging.
     #[command(flatten)]
     Package(package::PackageCommand),
+    /// Sync with the reader's own server.
+    #[command(flatten)]
+    Sync(sync::SyncCommand),
     /// Polling while the window is closed.
     #[command(flatten)]
     Daemon(daemon::DaemonCommand),

@@ -5,7 +5,8 @@
 //! | `args.rs` | the top-level options and the list of groups (clap) |
 //! | `feeds.rs` | add, remove, import, export, feeds, poll |
 //! | `prune.rs` | prune, retention, stats (retention and the image cache) |
-//! | `reading.rs` | headlines, show |
+//! | `reading.rs` | headlines, show, mark |
+//! | `sync.rs` | sync, sync add/list/remove |
 //! | `topics.rs` | topic add/list/rm/mute/suggest |
 //! | `extract.rs` | extract, reextract |
 //! | `package.rs` | subscribe (desktop entry), package-files |
@@ -27,6 +28,7 @@ mod print;
 mod prune;
 mod reading;
 mod stories;
+mod sync;
 mod topics;
 mod window;
 
@@ -85,6 +87,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Topics(cmd)) => topics::run(cmd, &ctx),
         Some(Command::Extract(cmd)) => extract::run(cmd, &ctx),
         Some(Command::Package(cmd)) => package::run(cmd, &ctx),
+        Some(Command::Sync(cmd)) => sync::run(cmd, &ctx),
         Some(Command::Daemon(cmd)) => daemon::run(cmd, &ctx),
         Some(Command::Stories(cmd)) => stories::run(cmd, &ctx),
     }

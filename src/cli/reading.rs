@@ -8,6 +8,7 @@ use clap::Subcommand;
 
 use khabar::model::{self, ItemId};
 use khabar::parse;
+use khabar::store::sync::Mark;
 use khabar::store::{HeadlineFilter, Store};
 
 use super::Ctx;
@@ -40,6 +41,16 @@ pub enum ReadingCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Mark articles read, unread, starred or unstarred (for scripts; marks
+    /// on synced articles go to the outbox for the next `khabar sync`).
+    Mark {
+        /// Article ids (see `khabar headlines`).
+        #[arg(required = true)]
+        ids: Vec<i64>,
+        /// What to do.
+        #[command(flatten)]
+        how: MarkHow,
+    },
     /// Show one article.
     Show {
         /// Article id (see `khabar headlines`).
@@ -50,10 +61,65 @@ pub enum ReadingCommand {
     },
 }
 
+/// The one change `mark` makes.
+#[derive(clap::Args, Debug)]
+#[group(required = true, multiple = false)]
+pub struct MarkHow {
+    /// Mark read.
+    #[arg(long)]
+    read: bool,
+    /// Mark unread.
+    #[arg(long)]
+    unread: bool,
+    /// Star.
+    #[arg(long)]
+    star: bool,
+    /// Unstar.
+    #[arg(long)]
+    unstar: bool,
+}
+
+impl MarkHow {
+    fn mark(&self) -> Mark {
+        if self.read {
+            Mark::Read
+        } else if self.unread {
+            Mark::Unread
+        } else if self.star {
+            Mark::Star
+        } else {
+            Mark::Unstar
+        }
+    }
+}
+
 /// Run a reading command.
 pub fn run(cmd: ReadingCommand, ctx: &Ctx) -> Result<ExitCode> {
-    let (_dir, store) = ctx.open_store()?;
+    let (_dir, mut store) = ctx.open_store()?;
     match cmd {
+        ReadingCommand::Mark { ids, how } => {
+            let ids: Vec<ItemId> = ids.into_iter().map(ItemId).collect();
+            let mark = how.mark();
+            let missing = store.mark_items(&ids, mark)?;
+            for id in &missing {
+                print::warn(format!("khabar: no article {id}"));
+            }
+            let done = match mark {
+                Mark::Read => "read",
+                Mark::Unread => "unread",
+                Mark::Star => "starred",
+                Mark::Unstar => "unstarred",
+            };
+            print::line(format!(
+                "Marked {} articles {done}",
+                ids.len() - missing.len()
+            ))?;
+            Ok(if missing.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
         ReadingCommand::Headlines {
             limit,
             search,

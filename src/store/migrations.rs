@@ -269,6 +269,61 @@ pub const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 7: sync with the reader's own server (Fever, Google Reader API).
+    // Accounts; which local feeds and items stand for which remote ids; and
+    // the outbox of local marks, filled by triggers in the same transaction
+    // as the change itself (so a crash can never keep the one without the
+    // other). While pulled state is applied, `sync_apply.applying` is 1 and
+    // the triggers stay quiet: the server's own marks are not sent back.
+    r#"
+    CREATE TABLE sync_accounts (
+        id           INTEGER PRIMARY KEY,
+        kind         TEXT NOT NULL,
+        url          TEXT NOT NULL,
+        username     TEXT NOT NULL,
+        added_at     INTEGER NOT NULL,
+        last_sync_at INTEGER,
+        last_error   TEXT,
+        cursor       TEXT,
+        UNIQUE (kind, url, username)
+    );
+    CREATE TABLE sync_feeds (
+        account_id INTEGER NOT NULL REFERENCES sync_accounts(id) ON DELETE CASCADE,
+        remote_id  TEXT NOT NULL,
+        feed_id    INTEGER NOT NULL UNIQUE REFERENCES feeds(id) ON DELETE CASCADE,
+        PRIMARY KEY (account_id, remote_id)
+    );
+    CREATE TABLE sync_items (
+        account_id INTEGER NOT NULL REFERENCES sync_accounts(id) ON DELETE CASCADE,
+        remote_id  TEXT NOT NULL,
+        item_id    INTEGER NOT NULL UNIQUE REFERENCES items(id) ON DELETE CASCADE,
+        PRIMARY KEY (account_id, remote_id)
+    );
+    CREATE TABLE sync_outbox (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id INTEGER NOT NULL REFERENCES sync_accounts(id) ON DELETE CASCADE,
+        remote_id  TEXT NOT NULL,
+        action     TEXT NOT NULL,
+        at         INTEGER NOT NULL
+    );
+    CREATE INDEX sync_outbox_by_account ON sync_outbox (account_id, seq);
+    CREATE TABLE sync_apply (id INTEGER PRIMARY KEY CHECK (id = 1), applying INTEGER NOT NULL);
+    INSERT INTO sync_apply (id, applying) VALUES (1, 0);
+    CREATE TRIGGER sync_outbox_read AFTER UPDATE OF read ON items
+        WHEN old.read <> new.read AND (SELECT applying FROM sync_apply WHERE id = 1) = 0 BEGIN
+        INSERT INTO sync_outbox (account_id, remote_id, action, at)
+            SELECT account_id, remote_id, CASE WHEN new.read THEN 'read' ELSE 'unread' END,
+                   CAST(strftime('%s', 'now') AS INTEGER)
+            FROM sync_items WHERE item_id = new.id;
+    END;
+    CREATE TRIGGER sync_outbox_star AFTER UPDATE OF starred ON items
+        WHEN old.starred <> new.starred AND (SELECT applying FROM sync_apply WHERE id = 1) = 0 BEGIN
+        INSERT INTO sync_outbox (account_id, remote_id, action, at)
+            SELECT account_id, remote_id, CASE WHEN new.starred THEN 'star' ELSE 'unstar' END,
+                   CAST(strftime('%s', 'now') AS INTEGER)
+            FROM sync_items WHERE item_id = new.id;
+    END;
+    "#,
 ];
 
 /// Brings `conn` up to the newest schema, each step in its own transaction.

@@ -17,6 +17,7 @@ pub mod articles;
 pub mod migrations;
 pub mod retention;
 pub mod stories;
+pub mod sync;
 pub mod topics;
 
 use std::path::{Path, PathBuf};
@@ -227,6 +228,17 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Every feed Khabar polls itself: all but those that come through a
+    /// sync account.
+    pub fn polled_feeds(&self) -> Result<Vec<Feed>, StoreError> {
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT {FEED_COLS} FROM feeds WHERE id NOT IN (SELECT feed_id FROM sync_feeds)
+             ORDER BY folder IS NULL, folder, coalesce(title, url) COLLATE NOCASE"
+        ))?;
+        let rows = st.query_map([], feed_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// One feed.
     pub fn feed(&self, id: FeedId) -> Result<Feed, StoreError> {
         self.conn
@@ -251,10 +263,12 @@ impl Store {
             .optional()?)
     }
 
-    /// Feeds not gone whose next check is due at `now`.
+    /// Feeds not gone whose next check is due at `now`. Feeds that come
+    /// through a sync account are left out: their server polls them.
     pub fn due_feeds(&self, now: Timestamp) -> Result<Vec<Feed>, StoreError> {
         let mut st = self.conn.prepare_cached(&format!(
-            "SELECT {FEED_COLS} FROM feeds WHERE gone = 0 AND next_check_at <= ?1 ORDER BY next_check_at, id"
+            "SELECT {FEED_COLS} FROM feeds WHERE gone = 0 AND next_check_at <= ?1
+               AND id NOT IN (SELECT feed_id FROM sync_feeds) ORDER BY next_check_at, id"
         ))?;
         let rows = st.query_map([now], feed_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -402,139 +416,7 @@ impl Store {
                 record.new_url,
             ],
         )?;
-        let mut stats = ApplyStats::default();
-        let fresh;
-        {
-            let mut find = tx.prepare_cached(
-                "SELECT id, hash FROM items WHERE feed_id = ?1 AND identity = ?2",
-            )?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO items (feed_id, identity, title, link, author, published, published_known,
-                     first_seen, summary, content, categories, hash, lang, hidden, read)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
-            )?;
-            let mut update = tx.prepare_cached(
-                "UPDATE items SET title = ?2, link = ?3, author = ?4,
-                     published = CASE WHEN ?6 THEN ?5 ELSE published END,
-                     published_known = max(published_known, ?6),
-                     summary = ?7, content = ?8, categories = ?9, hash = ?10
-                 WHERE id = ?1",
-            )?;
-            let (folder, feed_lang): (Option<String>, Option<String>) = tx.query_row(
-                "SELECT folder, language FROM feeds WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            let topic_list = topics::compiled_topics(&tx)?;
-            let mut pending = topics::Pending::default();
-            for item in &incoming.items {
-                let hash = item_hash(item);
-                let (published, known) = match item.published {
-                    // A date more than a day ahead is a typo or a scheduled post.
-                    Some(p) if p <= now + 86_400 => (p, true),
-                    _ => (now, false),
-                };
-                let categories =
-                    (!item.categories.is_empty()).then(|| item.categories.join("\u{1f}"));
-                let existing: Option<(ItemId, Vec<u8>)> = find
-                    .query_row(params![id, item.identity], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()?;
-                let body = index_text(item);
-                let text = |rowid: ItemId, replace: bool| topics::ItemText {
-                    id: rowid,
-                    feed: id,
-                    folder: folder.as_deref(),
-                    title: &item.title,
-                    body: &body,
-                    declared_lang: feed_lang.as_deref(),
-                    at: published,
-                    replace,
-                };
-                match existing {
-                    #[cfg(test)]
-                    None if reference::on() => {
-                        // The straightforward path the tests compare with:
-                        // insert, then analyse and update the row.
-                        insert.execute(params![
-                            id,
-                            item.identity,
-                            item.title,
-                            item.link,
-                            item.author,
-                            published,
-                            known,
-                            now,
-                            item.summary,
-                            item.content,
-                            categories,
-                            hash,
-                            Option::<String>::None,
-                            false,
-                        ])?;
-                        let rowid = ItemId(tx.last_insert_rowid());
-                        topics::index_and_match(
-                            &tx,
-                            &text(rowid, false),
-                            &topic_list,
-                            true,
-                            &mut pending,
-                        )?;
-                        stats.new_items += 1;
-                    }
-                    None => {
-                        let new = topics::analyse_new(&text(ItemId(0), false), &topic_list);
-                        insert.execute(params![
-                            id,
-                            item.identity,
-                            item.title,
-                            item.link,
-                            item.author,
-                            published,
-                            known,
-                            now,
-                            item.summary,
-                            item.content,
-                            categories,
-                            hash,
-                            new.lang,
-                            new.hidden,
-                        ])?;
-                        let rowid = ItemId(tx.last_insert_rowid());
-                        topics::queue_new(rowid, &text(rowid, false), new, true, &mut pending);
-                        stats.new_items += 1;
-                    }
-                    Some((_, old)) if old == hash => {}
-                    Some((rowid, _)) => {
-                        update.execute(params![
-                            rowid,
-                            item.title,
-                            item.link,
-                            item.author,
-                            published,
-                            known,
-                            item.summary,
-                            item.content,
-                            categories,
-                            hash
-                        ])?;
-                        // The lang_stats triggers of this update must see
-                        // the new items counted (one may be this one).
-                        pending.write_langs(&tx)?;
-                        topics::index_and_match(
-                            &tx,
-                            &text(rowid, true),
-                            &topic_list,
-                            true,
-                            &mut pending,
-                        )?;
-                        stats.updated_items += 1;
-                    }
-                }
-            }
-            let grouped = std::mem::take(&mut pending.stories);
-            fresh = pending.write(&tx)?;
-            stories::group(&tx, &mut self.stories, grouped)?;
-        }
+        let (stats, fresh, _) = write_items(&tx, &mut self.stories, id, &incoming.items, now)?;
         tx.commit()?;
         self.fresh_hits.extend(fresh);
         Ok(stats)
@@ -780,6 +662,164 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// Writes `items` of feed `id` inside `tx`: new ones inserted, changed ones
+/// updated, unchanged ones left alone; every text through
+/// [`topics::index_and_match`] and story grouping. The one path for polled
+/// and synced items alike. Returns the counts, the fresh topic hits and the
+/// store id of each item in order.
+#[allow(clippy::type_complexity)]
+pub(crate) fn write_items(
+    tx: &rusqlite::Transaction<'_>,
+    story_state: &mut stories::StoryState,
+    id: FeedId,
+    items: &[IncomingItem],
+    now: Timestamp,
+) -> Result<
+    (
+        ApplyStats,
+        Vec<(crate::topics::TopicId, ItemId)>,
+        Vec<ItemId>,
+    ),
+    StoreError,
+> {
+    let mut stats = ApplyStats::default();
+    let mut ids = Vec::with_capacity(items.len());
+    let fresh;
+    {
+        let mut find =
+            tx.prepare_cached("SELECT id, hash FROM items WHERE feed_id = ?1 AND identity = ?2")?;
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO items (feed_id, identity, title, link, author, published, published_known,
+                 first_seen, summary, content, categories, hash, lang, hidden, read)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+        )?;
+        let mut update = tx.prepare_cached(
+            "UPDATE items SET title = ?2, link = ?3, author = ?4,
+                 published = CASE WHEN ?6 THEN ?5 ELSE published END,
+                 published_known = max(published_known, ?6),
+                 summary = ?7, content = ?8, categories = ?9, hash = ?10
+             WHERE id = ?1",
+        )?;
+        let (folder, feed_lang): (Option<String>, Option<String>) = tx.query_row(
+            "SELECT folder, language FROM feeds WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let topic_list = topics::compiled_topics(tx)?;
+        let mut pending = topics::Pending::default();
+        for item in items {
+            let hash = item_hash(item);
+            let (published, known) = match item.published {
+                // A date more than a day ahead is a typo or a scheduled post.
+                Some(p) if p <= now + 86_400 => (p, true),
+                _ => (now, false),
+            };
+            let categories = (!item.categories.is_empty()).then(|| item.categories.join("\u{1f}"));
+            let existing: Option<(ItemId, Vec<u8>)> = find
+                .query_row(params![id, item.identity], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let body = index_text(item);
+            let text = |rowid: ItemId, replace: bool| topics::ItemText {
+                id: rowid,
+                feed: id,
+                folder: folder.as_deref(),
+                title: &item.title,
+                body: &body,
+                declared_lang: feed_lang.as_deref(),
+                at: published,
+                replace,
+            };
+            match existing {
+                #[cfg(test)]
+                None if reference::on() => {
+                    // The straightforward path the tests compare with:
+                    // insert, then analyse and update the row.
+                    insert.execute(params![
+                        id,
+                        item.identity,
+                        item.title,
+                        item.link,
+                        item.author,
+                        published,
+                        known,
+                        now,
+                        item.summary,
+                        item.content,
+                        categories,
+                        hash,
+                        Option::<String>::None,
+                        false,
+                    ])?;
+                    let rowid = ItemId(tx.last_insert_rowid());
+                    ids.push(rowid);
+                    topics::index_and_match(
+                        tx,
+                        &text(rowid, false),
+                        &topic_list,
+                        true,
+                        &mut pending,
+                    )?;
+                    stats.new_items += 1;
+                }
+                None => {
+                    let new = topics::analyse_new(&text(ItemId(0), false), &topic_list);
+                    insert.execute(params![
+                        id,
+                        item.identity,
+                        item.title,
+                        item.link,
+                        item.author,
+                        published,
+                        known,
+                        now,
+                        item.summary,
+                        item.content,
+                        categories,
+                        hash,
+                        new.lang,
+                        new.hidden,
+                    ])?;
+                    let rowid = ItemId(tx.last_insert_rowid());
+                    ids.push(rowid);
+                    topics::queue_new(rowid, &text(rowid, false), new, true, &mut pending);
+                    stats.new_items += 1;
+                }
+                Some((rowid, old)) if old == hash => ids.push(rowid),
+                Some((rowid, _)) => {
+                    ids.push(rowid);
+                    update.execute(params![
+                        rowid,
+                        item.title,
+                        item.link,
+                        item.author,
+                        published,
+                        known,
+                        item.summary,
+                        item.content,
+                        categories,
+                        hash
+                    ])?;
+                    // The lang_stats triggers of this update must see
+                    // the new items counted (one may be this one).
+                    pending.write_langs(tx)?;
+                    topics::index_and_match(
+                        tx,
+                        &text(rowid, true),
+                        &topic_list,
+                        true,
+                        &mut pending,
+                    )?;
+                    stats.updated_items += 1;
+                }
+            }
+        }
+        let grouped = std::mem::take(&mut pending.stories);
+        fresh = pending.write(tx)?;
+        stories::group(tx, story_state, grouped)?;
+    }
+    Ok((stats, fresh, ids))
 }
 
 const FEED_COLS: &str =
