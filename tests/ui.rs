@@ -132,7 +132,7 @@ fn j_and_k_move_through_the_list_and_s_stars() {
     h.key_press(Key::S);
     h.run();
     assert!(h.state_mut().headline(0).unwrap().starred);
-    h.get_by_label_contains("[starred]");
+    h.get_by_label_contains("(starred)");
 }
 
 #[test]
@@ -513,4 +513,89 @@ fn the_topic_dialog_shows_an_urdu_outlet_right_to_left() {
     let rect = h.get_by_role(egui::accesskit::Role::ComboBox).rect();
     let x = xs(&h, rect, &["ڈیمو", "نیوز", "اردو"]);
     assert!(x[0] > x[1] && x[1] > x[2], "{x:?}");
+}
+
+/// Centres of the filled circles and the count of filled paths painted in `rect`.
+fn dots_and_paths(h: &Harness<'_, KhabarApp>, rect: egui::Rect) -> (Vec<egui::Pos2>, usize) {
+    fn walk(s: &egui::Shape, rect: egui::Rect, dots: &mut Vec<egui::Pos2>, paths: &mut usize) {
+        match s {
+            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, rect, dots, paths)),
+            egui::Shape::Circle(c) if rect.contains(c.center) => dots.push(c.center),
+            egui::Shape::Path(p) if p.points.first().is_some_and(|q| rect.contains(*q)) => {
+                *paths += 1;
+            }
+            _ => {}
+        }
+    }
+    let (mut dots, mut paths) = (Vec::new(), 0);
+    for c in &h.output().shapes {
+        walk(&c.shape, rect, &mut dots, &mut paths);
+    }
+    (dots, paths)
+}
+
+#[test]
+fn headline_rows_have_a_dot_column_a_drawn_star_and_a_summary_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("khabar.sqlite3");
+    let urdu = "عمران خان نے جلسہ کیا";
+    {
+        let mut s = Store::open(&path).unwrap();
+        let now = khabar::model::now();
+        let ur = s
+            .add_feed("https://ur.example/feed", Some("اردو نیوز"), None)
+            .unwrap();
+        let doc = IncomingFeed {
+            items: vec![item("u1", urdu, now - 60)],
+            ..Default::default()
+        };
+        s.apply_feed(ur, &doc, &record(now)).unwrap();
+        let en = s
+            .add_feed("https://en.example/feed", Some("Wire"), None)
+            .unwrap();
+        let doc = IncomingFeed {
+            items: vec![item(
+                "e1",
+                "Harbour cranes work through the night",
+                now - 120,
+            )],
+            ..Default::default()
+        };
+        s.apply_feed(en, &doc, &record(now)).unwrap();
+        let ids = s.headline_ids(&Default::default()).unwrap();
+        let rows = s.headlines_by_ids(&ids).unwrap();
+        let harbour = rows
+            .iter()
+            .find(|h| h.title.starts_with("Harbour"))
+            .unwrap();
+        s.set_starred(harbour.id, true).unwrap();
+    }
+    let ro = Store::open_read_only(&path).unwrap();
+    let mut h = harness(KhabarApp::new(Some(ro), None, Prefs::default()));
+    h.run();
+    let en = h
+        .get_by_label_contains("Harbour cranes work through the night")
+        .rect();
+    let ur = h.get_by_label_contains(urdu).rect();
+    // The unread dot sits in the same column in both rows, left of the Urdu title.
+    let (en_dots, en_paths) = dots_and_paths(&h, en);
+    let (ur_dots, ur_paths) = dots_and_paths(&h, ur);
+    assert_eq!((en_dots.len(), ur_dots.len()), (1, 1), "one dot a row");
+    assert!(
+        (en_dots[0].x - ur_dots[0].x).abs() < 0.5,
+        "{en_dots:?} {ur_dots:?}"
+    );
+    let words = xs(&h, ur, &["عمران", "کیا"]);
+    assert!(words.iter().all(|x| *x > ur_dots[0].x + 4.0), "{words:?}");
+    // The starred row has a drawn star (no "[starred]" text), the other none.
+    assert!(en_paths >= 6 && ur_paths == 0, "{en_paths} {ur_paths}");
+    let painted = painted_words(&h, en);
+    assert!(painted.iter().all(|(t, _)| !t.contains("[starred]")));
+    // A line of summary from the feed's text, under the title.
+    assert!(
+        painted
+            .iter()
+            .any(|(t, _)| t.starts_with("Summary of Harbour cranes")),
+        "{painted:?}"
+    );
 }

@@ -102,7 +102,72 @@ fn gunzip(data: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The longest summary line kept for a headline row (two lines show).
+pub const LEAD_MAX_CHARS: usize = 280;
+
+/// A row's summary line from the article's first paragraph or the feed's
+/// HTML: whitespace collapsed, cut at a word near [`LEAD_MAX_CHARS`] with
+/// "…", none when empty or only the title again.
+pub fn lead_text(title: &str, article: Option<&str>, feed_html: Option<&str>) -> Option<String> {
+    let clean = |s: &str| crate::parse::collapse_ws(s);
+    let text = article
+        .map(clean)
+        .filter(|s| !s.is_empty())
+        .or_else(|| feed_html.map(super::plain_text))
+        .filter(|s| !s.is_empty())?;
+    if crate::parse::collapse_ws(title) == text {
+        return None;
+    }
+    if text.chars().count() <= LEAD_MAX_CHARS {
+        return Some(text);
+    }
+    let cut: String = text.chars().take(LEAD_MAX_CHARS).collect();
+    let cut = match cut.rfind(' ') {
+        Some(at) if at > cut.len() / 2 => &cut[..at],
+        _ => cut.as_str(),
+    };
+    Some(format!("{}…", cut.trim_end_matches([',', ';', ':', ' '])))
+}
+
 impl Store {
+    /// The summary line of each headline row: the clean article's first
+    /// paragraph, else the feed's own summary (or content) as plain text;
+    /// at most [`LEAD_MAX_CHARS`] characters, none when it only repeats the
+    /// title. One primary-key read per id: the window calls it with the rows
+    /// it loads as they scroll into view, never per frame.
+    pub fn leads(&self, ids: &[ItemId]) -> Result<Vec<(ItemId, String)>, StoreError> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT i.title,
+               (SELECT group_concat(json_extract(r.value, '$.text'), '')
+                  FROM json_each((SELECT b.value
+                                    FROM articles a, json_each(a.document, '$.blocks') b
+                                   WHERE a.item_id = i.id AND a.document IS NOT NULL
+                                     AND json_extract(b.value, '$.t') = 'paragraph'
+                                   LIMIT 1), '$.inlines') r),
+               substr(coalesce(i.summary, i.content), 1, 4000)
+             FROM items i WHERE i.id = ?1",
+        )?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row = st
+                .query_row([id], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                    ))
+                })
+                .optional()?;
+            let Some((title, article, feed_html)) = row else {
+                continue;
+            };
+            if let Some(lead) = lead_text(&title, article.as_deref(), feed_html.as_deref()) {
+                out.push((*id, lead));
+            }
+        }
+        Ok(out)
+    }
+
     /// Items first seen since `since` whose feed wants full articles and whose
     /// page has not been fetched yet, newest first.
     pub fn items_needing_articles(
@@ -365,5 +430,106 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(orphans)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::{Block, Inline};
+    use crate::fetch::Validators;
+    use crate::model::{IncomingFeed, IncomingItem};
+    use crate::store::FetchRecord;
+
+    #[test]
+    fn a_rows_summary_is_the_articles_first_paragraph_else_the_feeds_text() {
+        let mut s = Store::open_in_memory().unwrap();
+        let f = s.add_feed("http://example.test/feed", None, None).unwrap();
+        let item = |id: &str, title: &str, summary: Option<&str>| IncomingItem {
+            identity: id.into(),
+            title: title.into(),
+            summary: summary.map(String::from),
+            published: Some(1_000),
+            ..Default::default()
+        };
+        let doc = IncomingFeed {
+            items: vec![
+                item(
+                    "a",
+                    "Harbour cranes",
+                    Some("<p>The feed&#39;s <b>own</b> text.</p>"),
+                ),
+                item("b", "Ferry timetable", Some("<p>Feed text for b.</p>")),
+                item("c", "Same as title", Some("Same as title")),
+                item("d", "No text", None),
+            ],
+            ..Default::default()
+        };
+        let rec = FetchRecord {
+            fetched_at: 1_000,
+            next_check_at: 2_000,
+            validators: Validators::default(),
+            new_url: None,
+        };
+        s.apply_feed(f, &doc, &rec).unwrap();
+        let ids = s.headline_ids(&Default::default()).unwrap();
+        let rows = s.headlines_by_ids(&ids).unwrap();
+        let id_of = |title: &str| rows.iter().find(|h| h.title == title).unwrap().id;
+        let b = id_of("Ferry timetable");
+        let article = Article {
+            blocks: vec![
+                Block::Heading {
+                    level: 2,
+                    inlines: vec![Inline::Text {
+                        text: "Not the lead".into(),
+                    }],
+                },
+                Block::Paragraph {
+                    inlines: vec![
+                        Inline::Text {
+                            text: "Boats leave  at ".into(),
+                        },
+                        Inline::Emphasis {
+                            text: "six".into(),
+                            strong: false,
+                        },
+                        Inline::Text {
+                            text: " from today.".into(),
+                        },
+                    ],
+                },
+                Block::Paragraph {
+                    inlines: vec![Inline::Text {
+                        text: "Second paragraph.".into(),
+                    }],
+                },
+            ],
+            ..Default::default()
+        };
+        let saved = ArticleRecord {
+            status: ArticleStatus::Ok,
+            reason: None,
+            fetched_at: 1_500,
+            url: None,
+            content_type: None,
+            extractor_version: 1,
+            document: Some(article),
+            original: None,
+        };
+        s.save_article(b, &saved).unwrap();
+        let leads: std::collections::HashMap<ItemId, String> =
+            s.leads(&ids).unwrap().into_iter().collect();
+        assert_eq!(leads[&b], "Boats leave at six from today.");
+        assert_eq!(leads[&id_of("Harbour cranes")], "The feed's own text.");
+        assert!(!leads.contains_key(&id_of("Same as title")));
+        assert!(!leads.contains_key(&id_of("No text")));
+    }
+
+    #[test]
+    fn a_long_summary_is_cut_at_a_word() {
+        let long = "word ".repeat(200);
+        let lead = lead_text("t", Some(&long), None).unwrap();
+        assert!(lead.ends_with("word…"), "{lead}");
+        assert!(lead.chars().count() <= LEAD_MAX_CHARS + 1);
     }
 }

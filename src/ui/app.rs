@@ -146,6 +146,8 @@ pub struct KhabarApp {
     pub(super) matches: i64,
     /// Loaded headline rows (only those that have been on screen).
     pub(super) rows: HashMap<ItemId, Headline>,
+    /// Summary lines of the loaded rows (loaded with them).
+    pub(super) leads: HashMap<ItemId, String>,
     /// Where to open a second read-only connection for the id list.
     pub db_path: Option<PathBuf>,
     /// Run view queries on the UI thread (tests); else on a worker.
@@ -206,6 +208,7 @@ impl KhabarApp {
             ids: Vec::new(),
             matches: 0,
             rows: HashMap::new(),
+            leads: HashMap::new(),
             db_path: None,
             sync_queries: true,
             ids_rx: None,

@@ -1,17 +1,20 @@
-//! The headline list: one virtualised row per article of the view (title,
-//! outlet, age, unread dot, star), rows loaded only as they scroll into
-//! view; right-to-left titles and outlets painted by `bidi`.
+//! The headline list: one virtualised row per article of the view, rows
+//! (and their summary lines) loaded only as they scroll into view. A row:
+//! the unread dot in a column of its own, the title on one line with the
+//! outlet and age at its right, a drawn star for starred articles, and up
+//! to two lines of summary from the clean article's lead (else the feed's
+//! text). Right-to-left titles, outlets and summaries are painted by `bidi`.
 
-use egui::RichText;
+use egui::{Color32, RichText, Sense, Vec2};
 
 use super::app::KhabarApp;
 use super::text::{self, relative};
 use super::{bidi, reader};
-use crate::model::{self, ItemId};
+use crate::model::{self, Headline, ItemId};
 
 impl KhabarApp {
     pub(super) fn headline_list(&mut self, ui: &mut egui::Ui) {
-        let row_h = ui.text_style_height(&egui::TextStyle::Body) * 2.6;
+        let row_h = row_height(ui);
         let now = model::now();
         let selected = self.selected_index();
         let mut clicked = None;
@@ -37,6 +40,7 @@ impl KhabarApp {
         let count = self.ids.len();
         let ids = &self.ids;
         let rows = &mut self.rows;
+        let leads = &mut self.leads;
         let store = &self.store;
         let hl = &self.highlight;
         let hl_bg = reader::highlight_color(ui);
@@ -46,72 +50,24 @@ impl KhabarApp {
                 .filter(|id| !rows.contains_key(id))
                 .copied()
                 .collect();
-            if let (false, Some(store)) = (missing.is_empty(), store)
-                && let Ok(loaded) = store.headlines_by_ids(&missing)
-            {
-                for h in loaded {
-                    rows.insert(h.id, h);
-                }
+            if let (false, Some(store)) = (missing.is_empty(), store) {
+                super::view::load_rows(store, &missing, rows, leads);
             }
             for i in range {
                 let Some(h) = rows.get(&ids[i]) else {
                     ui.add_space(row_h);
                     continue;
                 };
-                let dot = if h.read { "   " } else { "• " };
-                let star = if h.starred { "  [starred]" } else { "" };
-                let style = ui.style();
-                let font = egui::TextStyle::Button.resolve(style);
-                let color = if h.read {
-                    style.visuals.text_color()
-                } else {
-                    style.visuals.strong_text_color()
+                let row = Row {
+                    h,
+                    lead: leads.get(&h.id).map(String::as_str),
+                    selected: selected == Some(i),
+                    age: relative(now, h.published_ts),
+                    hl,
+                    hl_bg,
                 };
-                let fmt = egui::TextFormat::simple(font, color);
-                let mut title = egui::text::LayoutJob::default();
-                title.append(dot, 0.0, fmt.clone());
-                reader::append_highlighted(&mut title, &h.title, fmt.clone(), hl, hl_bg);
-                title.append(star, 0.0, fmt);
-                let meta = format!("{} · {}", h.feed, relative(now, h.published_ts));
-                // Right-to-left text is painted by `bidi` over an invisible
-                // copy (which keeps the button's size and accessible label).
-                let rtl_title = bidi::needs_bidi(&h.title);
-                let rtl_meta = bidi::needs_bidi(&h.feed);
-                let mut painted = rtl_title.then(|| title.clone());
-                if rtl_title {
-                    for sec in &mut title.sections {
-                        sec.format.color = egui::Color32::TRANSPARENT;
-                        sec.format.background = egui::Color32::TRANSPARENT;
-                    }
-                }
-                let meta_text = if rtl_meta {
-                    RichText::new(&meta).color(egui::Color32::TRANSPARENT)
-                } else {
-                    RichText::new(&meta).weak()
-                };
-                let resp = ui.add_sized(
-                    [ui.available_width(), row_h],
-                    egui::Button::selectable(selected == Some(i), title).right_text(meta_text),
-                );
+                let resp = row.show(ui, row_h);
                 let resp = text::tooltip(resp, &h.title);
-                if rtl_title || rtl_meta {
-                    if selected == Some(i)
-                        && let Some(job) = &mut painted
-                    {
-                        // The selected button's own text colour.
-                        let c = ui.style().interact_selectable(&resp, true).text_color();
-                        for sec in &mut job.sections {
-                            sec.format.color = c;
-                        }
-                    }
-                    bidi_row(
-                        ui,
-                        resp.rect,
-                        painted,
-                        &meta,
-                        rtl_meta.then_some((&h.feed, &meta)),
-                    );
-                }
                 if resp.clicked() {
                     clicked = Some(i);
                 }
@@ -123,54 +79,247 @@ impl KhabarApp {
     }
 }
 
-/// Paints a headline row's right-to-left parts over the button at `rect`:
-/// the title (`job`, up to two lines) and the outlet of the meta text.
-fn bidi_row(
-    ui: &egui::Ui,
-    rect: egui::Rect,
-    job: Option<egui::text::LayoutJob>,
-    meta_full: &str,
-    meta: Option<(&String, &String)>,
-) {
-    let pad = ui.spacing().button_padding;
-    let weak = ui.visuals().weak_text_color();
-    let font = egui::TextStyle::Button.resolve(ui.style());
-    // Width the meta text takes on the right (as the button laid it out),
-    // whether it is painted here or by the button.
-    let meta_w = ui
-        .painter()
-        .layout_no_wrap(meta_full.to_string(), font.clone(), weak)
-        .size()
-        .x;
-    if let Some((feed, full)) = meta {
-        let time = full.strip_prefix(feed.as_str()).unwrap_or("").to_string();
-        let time_g = ui.painter().layout_no_wrap(time, font.clone(), weak);
-        let span = bidi::Span {
-            range: 0..feed.len(),
-            format: egui::TextFormat::simple(font.clone(), weak),
-            link: None,
-        };
-        let face = bidi::rtl_family(feed, None);
-        let laid = bidi::lay_out(ui, feed, &[span], f32::INFINITY, &face, 0.0, 1);
-        let right = rect.right() - pad.x;
-        let name_left = right - time_g.size().x - laid.size.x;
-        let y = rect.center().y - laid.size.y / 2.0;
-        bidi::paint(ui, &laid, egui::pos2(name_left, y), laid.size.x, weak);
-        ui.painter().galley(
-            egui::pos2(
-                right - time_g.size().x,
-                rect.center().y - time_g.size().y / 2.0,
-            ),
-            time_g,
-            weak,
+/// Height of a headline row: a title line and two summary lines.
+pub(super) fn row_height(ui: &egui::Ui) -> f32 {
+    let title = ui.text_style_height(&egui::TextStyle::Button);
+    let small = ui.text_style_height(&egui::TextStyle::Small);
+    2.0 * ROW_PAD_Y + title * 1.45 + small * 2.0 * 1.45
+}
+
+const ROW_PAD_Y: f32 = 5.0;
+/// Width of the unread-dot column, left of every title (also Urdu ones).
+const DOT_W: f32 = 14.0;
+/// Width of the star column at the right end.
+const STAR_W: f32 = 18.0;
+
+/// One headline row, painted by hand: an unread dot in its own column,
+/// the title (one line) with the outlet and age at its right, a star
+/// column, and up to two lines of summary under the title.
+struct Row<'a> {
+    h: &'a Headline,
+    lead: Option<&'a str>,
+    selected: bool,
+    age: String,
+    hl: &'a [String],
+    hl_bg: Color32,
+}
+
+impl Row<'_> {
+    fn show(&self, ui: &mut egui::Ui, row_h: f32) -> egui::Response {
+        let h = self.h;
+        let (rect, resp) =
+            ui.allocate_exact_size(Vec2::new(ui.available_width(), row_h), Sense::click());
+        let label = format!(
+            "{}  {} · {}{}",
+            h.title,
+            h.feed,
+            self.age,
+            if h.starred { " (starred)" } else { "" }
         );
+        let enabled = ui.is_enabled();
+        let selected = self.selected;
+        resp.widget_info(|| {
+            egui::WidgetInfo::selected(egui::Role::Button, enabled, selected, &label)
+        });
+        if !ui.is_rect_visible(rect) {
+            return resp;
+        }
+        let visuals = ui.style().interact_selectable(&resp, selected);
+        if selected || resp.hovered() {
+            ui.painter()
+                .rect_filled(rect, visuals.corner_radius, visuals.weak_bg_fill);
+        }
+        let (title_c, weak_c, accent) = if selected {
+            let c = visuals.text_color();
+            (c, c.gamma_multiply(0.8), c)
+        } else if h.read {
+            let v = ui.visuals();
+            (v.text_color(), v.weak_text_color(), v.hyperlink_color)
+        } else {
+            let v = ui.visuals();
+            (
+                v.strong_text_color(),
+                v.weak_text_color(),
+                v.hyperlink_color,
+            )
+        };
+        let pad_x = ui.spacing().button_padding.x;
+        let title_font = egui::TextStyle::Button.resolve(ui.style());
+        let small = egui::TextStyle::Small.resolve(ui.style());
+        let title_h = ui.text_style_height(&egui::TextStyle::Button) * 1.45;
+        let title_mid = rect.top() + ROW_PAD_Y + title_h / 2.0;
+        let left = rect.left() + pad_x + DOT_W;
+        let right = rect.right() - pad_x - STAR_W;
+        if !h.read {
+            ui.painter().circle_filled(
+                egui::pos2(rect.left() + pad_x + 5.0, title_mid),
+                3.5,
+                accent,
+            );
+        }
+        if h.starred {
+            star(ui, egui::pos2(right + STAR_W / 2.0, title_mid), 6.0);
+        }
+        // Outlet and age at the right of the title line.
+        let age = ui
+            .painter()
+            .layout_no_wrap(self.age.clone(), small.clone(), weak_c);
+        let mut x = right - age.size().x;
+        ui.painter()
+            .galley(egui::pos2(x, title_mid - age.size().y / 2.0), age, weak_c);
+        // The separator is its own piece: at the end of a right-to-left
+        // outlet name its space would be dropped.
+        let sep = ui
+            .painter()
+            .layout_no_wrap(" · ".to_string(), small.clone(), weak_c);
+        x -= sep.size().x;
+        ui.painter()
+            .galley(egui::pos2(x, title_mid - sep.size().y / 2.0), sep, weak_c);
+        let outlet_max = ((right - left) * 0.4).max(40.0);
+        x -= right_aligned(
+            ui,
+            &h.feed,
+            egui::TextFormat::simple(small.clone(), weak_c),
+            (x - outlet_max, x),
+            title_mid,
+        );
+        // The title, one line, in what is left.
+        let mut job = egui::text::LayoutJob::default();
+        let fmt = egui::TextFormat::simple(title_font, title_c);
+        reader::append_highlighted(&mut job, &h.title, fmt, self.hl, self.hl_bg);
+        paint_job(ui, job, (left, x - 8.0), title_mid, 1, title_c);
+        // Up to two lines of summary under it.
+        if let Some(lead) = self.lead {
+            let job = egui::text::LayoutJob::simple_format(
+                lead.to_string(),
+                egui::TextFormat::simple(small, weak_c),
+            );
+            let top = rect.top() + ROW_PAD_Y + title_h;
+            paint_block(ui, job, (left, right), (top, rect.bottom()), 2, weak_c);
+        }
+        resp
     }
-    if let Some(job) = job {
-        let width = (rect.width() - 2.0 * pad.x - meta_w - 8.0).max(40.0);
+}
+
+/// Paints `text` on one line at the right end of `span` (x from, x to),
+/// centred on `mid`, right to left when it needs it; returns the width used.
+fn right_aligned(
+    ui: &egui::Ui,
+    text: &str,
+    fmt: egui::TextFormat,
+    span: (f32, f32),
+    mid: f32,
+) -> f32 {
+    let width = (span.1 - span.0).max(0.0);
+    let color = fmt.color;
+    let job = egui::text::LayoutJob::single_section(text.to_string(), fmt);
+    if bidi::needs_bidi(text) {
+        let spans = bidi::spans_of(&job, &[]);
+        let face = bidi::rtl_family(text, None);
+        let laid = bidi::lay_out(ui, text, &spans, width, &face, 0.0, 1);
+        let w = laid.size.x.min(width);
+        let x = span.1 - w;
+        bidi::paint(ui, &laid, egui::pos2(x, mid - laid.size.y / 2.0), w, color);
+        return w;
+    }
+    let g = ui.painter().layout_job(clipped(job, width, 1));
+    let w = g.size().x;
+    let x = span.1 - w;
+    ui.painter()
+        .galley(egui::pos2(x, mid - g.size().y / 2.0), g, color);
+    w
+}
+
+/// `job` wrapped to `width`, at most `rows` rows, cut with "…".
+fn clipped(mut job: egui::text::LayoutJob, width: f32, rows: usize) -> egui::text::LayoutJob {
+    job.wrap = egui::text::TextWrapping {
+        max_width: width.max(1.0),
+        max_rows: rows,
+        break_anywhere: rows == 1,
+        overflow_character: Some('…'),
+    };
+    job
+}
+
+/// Paints a styled one-line job (the title) in `span`, centred on `mid`.
+fn paint_job(
+    ui: &egui::Ui,
+    job: egui::text::LayoutJob,
+    span: (f32, f32),
+    mid: f32,
+    rows: usize,
+    color: Color32,
+) {
+    let width = (span.1 - span.0).max(1.0);
+    if bidi::needs_bidi(&job.text) {
         let spans = bidi::spans_of(&job, &[]);
         let face = bidi::rtl_family(&job.text, None);
-        let laid = bidi::lay_out(ui, &job.text, &spans, width, &face, 0.0, 2);
-        let y = rect.center().y - laid.size.y / 2.0;
-        bidi::paint(ui, &laid, egui::pos2(rect.left() + pad.x, y), width, weak);
+        let laid = bidi::lay_out(ui, &job.text, &spans, width, &face, 0.0, rows);
+        bidi::paint(
+            ui,
+            &laid,
+            egui::pos2(span.0, mid - laid.size.y / 2.0),
+            width,
+            color,
+        );
+        return;
+    }
+    let g = ui.painter().layout_job(clipped(job, width, rows));
+    ui.painter()
+        .galley(egui::pos2(span.0, mid - g.size().y / 2.0), g, color);
+}
+
+/// Paints a wrapped job (the summary) in `span` between `top` and `bottom`
+/// (y), at most `rows` lines: fewer when the lines are too tall to fit
+/// (Nastaliq lines are about half as tall again as Latin ones).
+fn paint_block(
+    ui: &egui::Ui,
+    job: egui::text::LayoutJob,
+    span: (f32, f32),
+    (top, bottom): (f32, f32),
+    rows: usize,
+    color: Color32,
+) {
+    let width = (span.1 - span.0).max(1.0);
+    if bidi::needs_bidi(&job.text) {
+        let spans = bidi::spans_of(&job, &[]);
+        let face = bidi::rtl_family(&job.text, None);
+        let mut laid = bidi::lay_out(ui, &job.text, &spans, width, &face, 0.0, rows);
+        if laid.size.y > bottom - top && rows > 1 {
+            laid = bidi::lay_out(ui, &job.text, &spans, width, &face, 0.0, rows - 1);
+        }
+        bidi::paint(ui, &laid, egui::pos2(span.0, top), width, color);
+        return;
+    }
+    let g = ui.painter().layout_job(clipped(job, width, rows));
+    ui.painter().galley(egui::pos2(span.0, top), g, color);
+}
+
+/// A filled five-pointed star of outer radius `r` at `c` (drawn, so it
+/// needs no font with a star glyph): a pentagon and five points, each a
+/// convex polygon.
+fn star(ui: &egui::Ui, c: egui::Pos2, r: f32) {
+    let gold = Color32::from_rgb(0xe8, 0xa3, 0x17);
+    let inner = r * 0.42;
+    let at = |k: usize, radius: f32| {
+        let a = -std::f32::consts::FRAC_PI_2 + k as f32 * std::f32::consts::PI / 5.0;
+        c + radius * Vec2::new(a.cos(), a.sin())
+    };
+    let pentagon: Vec<egui::Pos2> = (0..5).map(|k| at(2 * k + 1, inner)).collect();
+    let painter = ui.painter();
+    painter.add(egui::Shape::convex_polygon(
+        pentagon,
+        gold,
+        egui::Stroke::NONE,
+    ));
+    for k in 0..5 {
+        let tip = at(2 * k, r);
+        let a = at((2 * k + 9) % 10, inner);
+        let b = at(2 * k + 1, inner);
+        painter.add(egui::Shape::convex_polygon(
+            vec![a, tip, b],
+            gold,
+            egui::Stroke::new(0.5, gold),
+        ));
     }
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use super::app::{KhabarApp, Source};
 use super::dialogs::topic::TopicDraft;
-use crate::model::{self, Feed, FeedId, ItemId};
+use crate::model::{self, Feed, FeedId, Headline, ItemId};
 use crate::store::{HeadlineFilter, Store};
 
 /// What one view query returns: the sidebar and the headline ids.
@@ -99,6 +99,7 @@ impl KhabarApp {
         highlight.dedup();
         self.highlight = highlight;
         self.rows.clear();
+        self.leads.clear();
         self.view_generation += 1;
         match (&self.db_path, self.sync_queries) {
             (Some(path), false) => {
@@ -141,6 +142,7 @@ impl KhabarApp {
         self.suggestions = v.suggestions;
         self.langs = v.langs;
         self.rows.clear();
+        self.leads.clear();
         if topics_changed && let Source::Topic(id) = self.prefs.source {
             // The open topic's words may have changed: highlight them.
             if let Some(expr) = self
@@ -220,14 +222,7 @@ impl KhabarApp {
             return;
         }
         let Some(store) = &self.store else { return };
-        if self.rows.len() > 20_000 {
-            self.rows.clear();
-        }
-        if let Ok(rows) = store.headlines_by_ids(&missing) {
-            for h in rows {
-                self.rows.insert(h.id, h);
-            }
-        }
+        load_rows(store, &missing, &mut self.rows, &mut self.leads);
     }
 
     pub(super) fn receive_ids(&mut self) {
@@ -242,5 +237,27 @@ impl KhabarApp {
                 self.scroll_to_selected = true;
             }
         }
+    }
+}
+
+/// Loads the headline rows `missing` and their summary lines (primary-key
+/// reads), dropping the cache first when it has grown past 20,000 rows.
+pub(super) fn load_rows(
+    store: &Store,
+    missing: &[ItemId],
+    rows: &mut HashMap<ItemId, Headline>,
+    leads: &mut HashMap<ItemId, String>,
+) {
+    if rows.len() > 20_000 {
+        rows.clear();
+        leads.clear();
+    }
+    if let Ok(loaded) = store.headlines_by_ids(missing) {
+        for h in loaded {
+            rows.insert(h.id, h);
+        }
+    }
+    if let Ok(l) = store.leads(missing) {
+        leads.extend(l);
     }
 }
