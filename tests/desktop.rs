@@ -92,7 +92,9 @@ mod single_instance {
             instance::claim(dir.path(), &Request::Raise).unwrap(),
             Claim::HandedOver
         ));
-        let got: Vec<Request> = rx.try_iter().collect();
+        let got: Vec<Request> = (0..2)
+            .map(|_| rx.recv_timeout(Duration::from_secs(5)).unwrap())
+            .collect();
         assert_eq!(got, [Request::Subscribe(url), Request::Raise]);
 
         // Closed, the window leaves no socket behind and the next start is
@@ -101,6 +103,49 @@ mod single_instance {
         drop(serving);
         assert!(!socket.exists());
         let _next = first(dir.path());
+    }
+
+    #[test]
+    fn khabar_and_khabar_subscribe_hand_over_to_the_running_window_and_open_no_store() {
+        // The real binary, as the desktop entry and a second launch run it.
+        let home = tempfile::tempdir().unwrap();
+        let data = home.path().join("data");
+        let primary = first(&data);
+        let (tx, rx) = mpsc::channel();
+        let _serving = primary.serve(move |r| tx.send(r).unwrap()).unwrap();
+        let run = |args: &[&str]| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_khabar"))
+                .args(args)
+                .env("HOME", home.path())
+                .env("XDG_RUNTIME_DIR", home.path().join("run"))
+                .env("KHABAR_DATA_DIR", &data)
+                .env_remove("DISPLAY")
+                .env_remove("WAYLAND_DISPLAY")
+                .output()
+                .unwrap()
+        };
+        let out = run(&["subscribe", "feed:https://news.example.org/feed.xml"]);
+        let said = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "{said}");
+        assert!(said.contains("already open"), "{said}");
+        let out = run(&[]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got: Vec<Request> = (0..2)
+            .map(|_| rx.recv_timeout(Duration::from_secs(5)).unwrap())
+            .collect();
+        assert_eq!(
+            got,
+            [
+                Request::Subscribe("https://news.example.org/feed.xml".into()),
+                Request::Raise
+            ]
+        );
+        // Neither start opened (or created) the store: one writer only.
+        assert!(!data.join(khabar::store::DB_FILE).exists());
     }
 
     #[test]

@@ -437,6 +437,30 @@ fn a_feed_link_opens_the_add_feed_dialog_filled_in() {
     );
 }
 
+#[test]
+fn a_later_starts_feed_link_opens_the_add_feed_dialog_in_the_running_window() {
+    // What a running window gets when `khabar subscribe feed:…` starts
+    // again: a request on its instance channel, taken on the next frame.
+    let (_d, mut app) = app();
+    let (tx, rx) = std::sync::mpsc::channel();
+    app.requests = Some(rx);
+    let mut h = harness(app);
+    h.run();
+    assert!(h.query_by_label("Add a feed").is_none());
+    tx.send(khabar::instance::Request::Raise).unwrap();
+    h.run();
+    assert!(
+        h.query_by_label("Add a feed").is_none(),
+        "raise alone opens no dialog"
+    );
+    let url = khabar::desktop::feed_link("feed:https://news.example.org/atom.xml").unwrap();
+    tx.send(khabar::instance::Request::Subscribe(url.clone()))
+        .unwrap();
+    h.run();
+    h.get_by_label("Add a feed");
+    assert!(h.query_all_by_value(&url).next().is_some(), "{url}");
+}
+
 /// The words painted inside `rect`, each with its left edge, as egui got
 /// them to paint (right-to-left text is painted word by word).
 fn painted_words(h: &Harness<'_, KhabarApp>, rect: egui::Rect) -> Vec<(String, f32)> {

@@ -38,7 +38,30 @@ pub fn open(ctx: &Ctx, subscribe: Option<String>) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let dir = ctx.dir()?;
-    khabar::ui::run(dir, "Khabar", scene())
+    // One window per store: a window already running on this store gets the
+    // request (come to the front, or the add-feed dialog filled in) and this
+    // process exits without opening the store.
+    let request = match &subscribe {
+        Some(url) => khabar::instance::Request::Subscribe(url.clone()),
+        None => khabar::instance::Request::Raise,
+    };
+    let primary = match khabar::instance::claim(&dir, &request)? {
+        khabar::instance::Claim::HandedOver => {
+            eprintln!(
+                "Khabar is already open on {}: {}",
+                dir.display(),
+                match &request {
+                    khabar::instance::Request::Raise => "brought it to the front".to_string(),
+                    khabar::instance::Request::Subscribe(url) => {
+                        format!("asked it to subscribe to {url}")
+                    }
+                }
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        khabar::instance::Claim::First(primary) => primary,
+    };
+    khabar::ui::run_with(dir, "Khabar", scene(), Some(primary))
         .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }

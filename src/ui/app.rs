@@ -193,6 +193,12 @@ pub struct KhabarApp {
     pub search_error: Option<crate::topics::QueryError>,
     /// A start-up view still waiting for its data.
     pub scene: Option<Scene>,
+    /// Requests from later starts (`khabar`, `khabar subscribe URL`).
+    pub requests: Option<std::sync::mpsc::Receiver<crate::instance::Request>>,
+    /// Serves those requests while the window lives.
+    pub(super) instance: Option<crate::instance::Serving>,
+    /// Come to the front on the next frame.
+    pub(super) raise: bool,
 }
 
 impl KhabarApp {
@@ -237,6 +243,9 @@ impl KhabarApp {
             highlight: Vec::new(),
             search_error: None,
             scene: None,
+            requests: None,
+            instance: None,
+            raise: false,
         };
         // The first frame runs the view queries (see `ui`), so that the
         // window shows before a large list has loaded.
@@ -371,8 +380,22 @@ impl KhabarApp {
         }
     }
 
+    /// Takes a later start's request: come to the front, with the add-feed
+    /// dialog filled in for a feed link.
+    pub fn handle_request(&mut self, request: crate::instance::Request) {
+        self.raise = true;
+        if let crate::instance::Request::Subscribe(url) = request {
+            self.add_open = true;
+            self.focus_add = true;
+            self.add_url = url;
+        }
+    }
+
     pub(super) fn drain_events(&mut self) {
         self.receive_ids();
+        while let Some(req) = self.requests.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            self.handle_request(req);
+        }
         let Some(service) = &self.service else { return };
         let mut changed = false;
         while let Ok(ev) = service.events.try_recv() {
@@ -475,6 +498,13 @@ impl KhabarApp {
             self.refresh();
         }
         let ctx = ui.ctx().clone();
+        if std::mem::take(&mut self.raise) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+            ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+            ctx.send_viewport_cmd(egui::ViewportCommand::RequestUserAttention(
+                egui::UserAttentionType::Informational,
+            ));
+        }
         self.keys(&ctx);
         self.top_bar(ui);
         self.status_bar(ui);

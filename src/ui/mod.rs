@@ -48,6 +48,18 @@ use crate::store::Store;
 /// Opens the window on the store in `data_dir`. `app_name` keys the saved
 /// window state (the demo keeps its own).
 pub fn run(data_dir: PathBuf, app_name: &str, scene: Scene) -> eframe::Result<()> {
+    run_with(data_dir, app_name, scene, None)
+}
+
+/// [`run`], serving later starts' requests (raise, subscribe) through
+/// `instance`: the caller has claimed the store with
+/// [`instance::claim`](crate::instance::claim).
+pub fn run_with(
+    data_dir: PathBuf,
+    app_name: &str,
+    scene: Scene,
+    instance: Option<crate::instance::Primary>,
+) -> eframe::Result<()> {
     // Create and migrate the database before anyone reads it (a one-off
     // rebuild a migration asks for runs on the service thread instead).
     let db = data_dir.join(crate::store::DB_FILE);
@@ -109,6 +121,25 @@ pub fn run(data_dir: PathBuf, app_name: &str, scene: Scene) -> eframe::Result<()
             app.db_path = Some(db.clone());
             app.sync_queries = false;
             app.repaint = Some(cc.egui_ctx.clone());
+            if let Some(primary) = instance {
+                // Requests arrive on the instance thread; the frame drains
+                // them (no waiting on the UI thread).
+                let (tx, rx) = std::sync::mpsc::channel();
+                let wake = cc.egui_ctx.clone();
+                let serving = primary.serve(move |req| {
+                    let _ = tx.send(req);
+                    wake.request_repaint();
+                });
+                match serving {
+                    Ok(serving) => {
+                        app.requests = Some(rx);
+                        app.instance = Some(serving);
+                    }
+                    // The window still works; later starts will say it did
+                    // not answer.
+                    Err(e) => app.message = Some((format!("cannot serve later starts: {e}"), true)),
+                }
+            }
             app.configure();
             Ok(Box::new(app))
         }),
