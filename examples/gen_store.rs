@@ -2,8 +2,14 @@
 //! feeds in 10 folders, for the window's and the topics' scale benchmarks.
 //! Text comes from `support/synth.rs` (invented words, Zipf-like).
 //!
+//! With `--stories`, every third article of an outlet is one of four
+//! outlets' report of the same invented event (the four outlets of a block
+//! of feeds, at the same time, the title varied by a word), so grouping at
+//! ingest makes about N/12 stories of four, as the window's story rows
+//! need for their scale figures.
+//!
 //! ```sh
-//! cargo run --release --example gen_store -- DIR [N]
+//! cargo run --release --example gen_store -- DIR [N] [--stories]
 //! ```
 
 use khabar::fetch::Validators;
@@ -14,7 +20,8 @@ use khabar::store::{FetchRecord, Store};
 mod synth;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let stories = std::env::args().any(|a| a == "--stories");
+    let mut args = std::env::args().skip(1).filter(|a| a != "--stories");
     let Some(dir) = args.next() else {
         eprintln!("usage: gen_store DIR [N]");
         std::process::exit(2);
@@ -37,6 +44,8 @@ fn main() {
     let t = std::time::Instant::now();
     let mut made = 0;
     let mut synth = synth::Synth::new(7);
+    // Each event's title, made once, by (slot, block of four feeds).
+    let mut events = std::collections::HashMap::new();
     for f in 0..feeds {
         let Ok(id) = store.add_feed(
             &format!("https://outlet{f}.example/feed.xml"),
@@ -48,12 +57,33 @@ fn main() {
         let items: Vec<IncomingItem> = (0..per_feed.min(n - made))
             .map(|i| {
                 let k = f * per_feed + i;
+                let mut published = now - (k as i64 * 37) % (365 * 86_400);
+                let mut title = synth.title();
+                let mut body = synth.body(60);
+                if stories && i % 3 == 0 {
+                    // One event per slot and block of four outlets.
+                    let key = (i, f / 4);
+                    let (base, text) = events
+                        .entry(key)
+                        .or_insert_with(|| (synth.title(), synth.body(60)))
+                        .clone();
+                    // The same agency copy under each outlet's headline.
+                    body = text;
+                    let mut words: Vec<&str> = base.split(' ').collect();
+                    if words.len() > 4 {
+                        words.remove(f % 4);
+                    }
+                    title = words.join(" ");
+                    published = now
+                        - ((i * 200 + f / 4) as i64 * 37) % (365 * 86_400)
+                        - (f % 4) as i64 * 60;
+                }
                 IncomingItem {
                     identity: format!("gen-{f}-{i}"),
-                    title: synth.title(),
+                    title,
                     link: Some(format!("https://outlet{f}.example/story/{i}")),
-                    published: Some(now - (k as i64 * 37) % (365 * 86_400)),
-                    summary: Some(format!("<p>{}</p>", synth.body(60))),
+                    published: Some(published),
+                    summary: Some(format!("<p>{body}</p>")),
                     ..Default::default()
                 }
             })

@@ -30,6 +30,12 @@ pub enum Command {
     PollNow,
     /// Mark an item read or unread.
     SetRead(ItemId, bool),
+    /// Mark every item of a story read or unread (a lone item's story is
+    /// its own id).
+    SetStoryRead(i64, bool),
+    /// Show one row per story in the window, or one per article (the
+    /// setting, stored in the settings table).
+    SetStoryRows(bool),
     /// Star or unstar an item.
     SetStarred(ItemId, bool),
     /// Subscribe to a feed or site URL.
@@ -222,6 +228,14 @@ fn run(
                     poller.store().set_read(id, on).map_err(|e| e.to_string()),
                     None,
                 );
+            }
+            Some(Command::SetStoryRead(story, on)) => {
+                let r = poller.store().set_story_read(story, on);
+                report(&cx, r.map(|_| ()).map_err(|e| e.to_string()), None);
+            }
+            Some(Command::SetStoryRows(on)) => {
+                let r = poller.store().set_story_rows(on);
+                report(&cx, r.map_err(|e| e.to_string()), None);
             }
             Some(Command::SetStarred(id, on)) => {
                 report(

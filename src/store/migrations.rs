@@ -324,6 +324,27 @@ pub const MIGRATIONS: &[&str] = &[
             FROM sync_items WHERE item_id = new.id;
     END;
     "#,
+    // 8: unread items per story, kept by triggers, so the window counts
+    // unread stories (a story is unread while any of its items is) without
+    // reading the items: unread stories = unread items - the stories'
+    // unread items + the stories with any.
+    r#"
+    ALTER TABLE stories ADD COLUMN unread INTEGER NOT NULL DEFAULT 0;
+    UPDATE stories SET unread = (SELECT count(*) FROM items WHERE story = stories.id AND read = 0);
+    CREATE TRIGGER story_unread_read AFTER UPDATE OF read ON items
+        WHEN old.read <> new.read AND new.story IS NOT NULL BEGIN
+        UPDATE stories SET unread = unread + (new.read = 0) - (old.read = 0) WHERE id = new.story;
+    END;
+    CREATE TRIGGER story_unread_moved AFTER UPDATE OF story ON items
+        WHEN old.story IS NOT new.story AND new.read = 0 BEGIN
+        UPDATE stories SET unread = unread - 1 WHERE id = old.story;
+        UPDATE stories SET unread = unread + 1 WHERE id = new.story;
+    END;
+    CREATE TRIGGER story_unread_gone AFTER DELETE ON items
+        WHEN old.story IS NOT NULL AND old.read = 0 BEGIN
+        UPDATE stories SET unread = unread - 1 WHERE id = old.story;
+    END;
+    "#,
 ];
 
 /// Brings `conn` up to the newest schema, each step in its own transaction.

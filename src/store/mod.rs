@@ -438,6 +438,16 @@ impl Store {
     /// otherwise the matches are looked up and sorted. Either way a search over a million articles stays within tens
     /// of milliseconds (see `examples/bench_topics.rs`).
     pub fn search_ids(&self, filter: &HeadlineFilter) -> Result<(Vec<ItemId>, i64), StoreError> {
+        let (rows, total) = self.search_rows(filter)?;
+        Ok((rows.into_iter().map(|(id, _)| id).collect(), total))
+    }
+
+    /// [`Store::search_ids`] with each item's read flag (from the same
+    /// covering index): the window groups these into story rows.
+    pub fn search_rows(
+        &self,
+        filter: &HeadlineFilter,
+    ) -> Result<(Vec<(ItemId, bool)>, i64), StoreError> {
         let (where_sql, args) = filter_sql(filter)?;
         let matches = match filter.search.as_deref().filter(|q| !q.trim().is_empty()) {
             Some(q) => Some(self.conn.query_row(
@@ -463,12 +473,14 @@ impl Store {
             None => ("items_visible", String::new()),
         };
         let sql = format!(
-            "SELECT i.id FROM items i INDEXED BY {index} JOIN feeds f ON f.id = i.feed_id{where_sql}
+            "SELECT i.id, i.read FROM items i INDEXED BY {index} JOIN feeds f ON f.id = i.feed_id{where_sql}
              ORDER BY i.published DESC, i.id DESC{limit}"
         );
         let mut st = self.conn.prepare_cached(&sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?;
-        let ids: Vec<ItemId> = rows.collect::<Result<_, _>>()?;
+        let rows = st.query_map(rusqlite::params_from_iter(args), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        let ids: Vec<(ItemId, bool)> = rows.collect::<Result<_, _>>()?;
         let total = match matches {
             Some(n) if dense => n,
             _ => ids.len() as i64,

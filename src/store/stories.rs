@@ -338,6 +338,95 @@ impl Store {
     }
 }
 
+/// The settings key of [`Store::story_rows`].
+pub const KEY_STORY_ROWS: &str = "stories.rows";
+
+impl Store {
+    /// The story of every grouped item (lone items are left out: their
+    /// story is themselves), read from the story index alone. The window's
+    /// view worker groups its id list with this.
+    pub fn story_map(&self) -> Result<std::collections::HashMap<ItemId, i64>, StoreError> {
+        let mut q = self.conn.prepare_cached(
+            "SELECT id, story FROM items INDEXED BY items_by_story WHERE story IS NOT NULL",
+        )?;
+        let rows = q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Whether the window shows one row per story (the setting; on unless
+    /// turned off). Grouping at ingest goes on either way, so turning the
+    /// rows back on shows the stories of what arrived in between.
+    pub fn story_rows(&self) -> Result<bool, StoreError> {
+        let v: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM settings WHERE key = ?1",
+                [KEY_STORY_ROWS],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(v.as_deref() != Some("0"))
+    }
+
+    /// Turns the window's story rows on or off.
+    pub fn set_story_rows(&self, on: bool) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+            params![KEY_STORY_ROWS, if on { "1" } else { "0" }],
+        )?;
+        Ok(())
+    }
+
+    /// Marks every item of `story` read or unread (a lone item's story is
+    /// its own id); returns how many changed.
+    pub fn set_story_read(&self, story: i64, read: bool) -> Result<usize, StoreError> {
+        let sql = if story >= FIRST_STORY_ID {
+            "UPDATE items SET read = ?2 WHERE story = ?1 AND read <> ?2"
+        } else {
+            "UPDATE items SET read = ?2 WHERE id = ?1 AND read <> ?2"
+        };
+        Ok(self.conn.execute(sql, params![story, read])?)
+    }
+
+    /// Every visible hit of a topic with its read flag (from the hits and
+    /// the items' covering index): the window counts them per story.
+    pub fn topic_hit_reads(
+        &self,
+        topic: crate::topics::TopicId,
+    ) -> Result<Vec<(ItemId, bool)>, StoreError> {
+        let mut q = self.conn.prepare_cached(
+            "SELECT h.item_id, i.read FROM topic_hits h JOIN items i INDEXED BY items_meta
+                 ON i.id = h.item_id
+             WHERE h.topic_id = ?1 AND i.hidden = 0",
+        )?;
+        let rows = q.query_map([topic], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The stored story `id` belongs to, if it is grouped.
+    pub fn story_of(&self, id: ItemId) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT story FROM items WHERE id = ?1", [id], |r| {
+                r.get::<_, Option<i64>>(0)
+            })
+            .optional()?
+            .flatten())
+    }
+
+    /// Unread stories: a story is unread while any of its items is; a lone
+    /// unread item is a story of its own. From the counts the triggers keep
+    /// (`feed_stats`, `stories.unread`), not from the items.
+    pub fn unread_stories(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT coalesce(sum(unread), 0) FROM feed_stats)
+                  - coalesce(sum(unread), 0) + coalesce(sum(unread > 0), 0) FROM stories",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -550,5 +639,83 @@ mod tests {
             story_of(&s, "Quetta earthquake of magnitude 6.1 kills 12") < FIRST_STORY_ID,
             "grouping off: alone"
         );
+    }
+
+    #[test]
+    fn a_story_is_read_unread_counted_and_notified_once() {
+        use crate::topics::TopicSpec;
+        let (mut s, feeds) = filled();
+        s.add_topic(&TopicSpec::follow("Museums", "museum"), 0)
+            .unwrap();
+        let id = story_of(&s, QUAKE[0]);
+        // Seven unread items: four alone, three in one story: five stories.
+        assert_eq!(s.counts(0).unwrap().1, 7);
+        assert_eq!(s.unread_stories().unwrap(), 5);
+        assert_eq!(s.set_story_read(id, true).unwrap(), 3);
+        assert_eq!(s.unread_stories().unwrap(), 4);
+        assert_eq!(s.counts(0).unwrap().1, 4);
+        s.set_story_read(id, false).unwrap();
+        let one: ItemId = s
+            .connection()
+            .query_row("SELECT id FROM items WHERE title = ?1", [QUAKE[1]], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        s.set_read(one, true).unwrap();
+        assert_eq!(s.unread_stories().unwrap(), 5, "unread while any item is");
+        s.set_story_read(id, false).unwrap();
+        // Backfilled hits are silent; new reports of one event ring once.
+        let _ = s.take_new_hits(10_000).unwrap();
+        let fresh = |n: usize, t: &str| item(&format!("n{n}"), t, "", 400);
+        put(
+            &mut s,
+            feeds[0],
+            vec![fresh(1, "Lahore museum reopens its Mughal gallery")],
+        );
+        put(
+            &mut s,
+            feeds[1],
+            vec![fresh(
+                2,
+                "Mughal gallery of Lahore museum reopens after repairs",
+            )],
+        );
+        put(
+            &mut s,
+            feeds[2],
+            vec![fresh(3, "Lahore museum Mughal gallery open again")],
+        );
+        assert_eq!(
+            story_of(&s, "Lahore museum Mughal gallery open again"),
+            story_of(&s, "Lahore museum reopens its Mughal gallery"),
+            "the fixture groups"
+        );
+        assert_ne!(
+            story_of(&s, "Lahore museum Mughal gallery open again"),
+            id,
+            "another event"
+        );
+        let hits = s.take_new_hits(10_000).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].1, 1, "three reports of one event count once");
+        // A fourth outlet's report of a story already notified does not ring.
+        put(
+            &mut s,
+            feeds[3],
+            vec![fresh(
+                4,
+                "Crowds at the reopened Mughal gallery of Lahore museum",
+            )],
+        );
+        assert!(s.take_new_hits(10_000).unwrap().is_empty());
+        // With story rows off, every article counts.
+        s.set_story_rows(false).unwrap();
+        put(
+            &mut s,
+            feeds[3],
+            vec![fresh(5, "Lahore museum Mughal gallery: tickets sold out")],
+        );
+        assert_eq!(s.take_new_hits(10_000).unwrap().len(), 1);
+        assert!(!s.story_rows().unwrap());
     }
 }

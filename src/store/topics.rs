@@ -535,18 +535,51 @@ impl Store {
         now: Timestamp,
     ) -> Result<Vec<(String, i64, String)>, StoreError> {
         let fresh = std::mem::take(&mut self.fresh_hits);
+        // Per story (unless story rows are off): a story counts once per
+        // topic, and not at all when an earlier report of it already hit
+        // the topic, so one event told by five outlets rings once.
+        let per_story = self.story_rows()?;
+        let fresh_ids: std::collections::HashSet<(TopicId, ItemId)> =
+            fresh.iter().copied().collect();
+        let mut seen: std::collections::HashSet<(TopicId, i64)> = Default::default();
         let mut by_topic: std::collections::BTreeMap<TopicId, (i64, Timestamp, String)> =
             std::collections::BTreeMap::new();
         let mut item = self.conn.prepare_cached(
-            "SELECT published, title FROM items WHERE id = ?1 AND read = 0 AND hidden = 0",
+            "SELECT published, title, coalesce(story, id) FROM items
+             WHERE id = ?1 AND read = 0 AND hidden = 0",
+        )?;
+        let mut earlier = self.conn.prepare_cached(
+            "SELECT h.item_id FROM items i JOIN topic_hits h ON h.item_id = i.id
+             WHERE i.story = ?1 AND h.topic_id = ?2",
         )?;
         for (topic, id) in fresh {
-            let Some((published, title)) = item
-                .query_row([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            let Some((published, title, story)) = item
+                .query_row([id], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                    ))
+                })
                 .optional()?
             else {
                 continue;
             };
+            if per_story && story != id.0 {
+                if !seen.insert((topic, story)) {
+                    continue;
+                }
+                let mut known = false;
+                for other in earlier.query_map(params![story, topic], |r| r.get::<_, ItemId>(0))? {
+                    if !fresh_ids.contains(&(topic, other?)) {
+                        known = true;
+                        break;
+                    }
+                }
+                if known {
+                    continue;
+                }
+            }
             let e = by_topic
                 .entry(topic)
                 .or_insert((0, i64::MIN, String::new()));
@@ -557,6 +590,7 @@ impl Store {
             }
         }
         drop(item);
+        drop(earlier);
         let mut out = Vec::new();
         for (id, (n, _, title)) in by_topic {
             let Ok(t) = self.topic(id) else { continue };
@@ -943,7 +977,13 @@ mod tests {
         s.apply_feed(f, &doc, &record(2_000)).unwrap();
         assert!(s.take_new_hits(2_000).unwrap().is_empty(), "muted");
         let doc = IncomingFeed {
-            items: vec![item("b", "Cricket tomorrow", "")],
+            // Another event: a later report of the muted one's story would
+            // not ring (a story notifies once).
+            items: vec![item(
+                "b",
+                "Rain stops play at the cricket ground in Multan",
+                "",
+            )],
             ..Default::default()
         };
         s.apply_feed(f, &doc, &record(6_000)).unwrap();

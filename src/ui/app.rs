@@ -199,6 +199,8 @@ pub struct KhabarApp {
     pub(super) instance: Option<crate::instance::Serving>,
     /// Come to the front on the next frame.
     pub(super) raise: bool,
+    /// Story rows, their expansion, "Also reported by", the digest view.
+    pub stories: super::stories::StoryView,
 }
 
 impl KhabarApp {
@@ -246,6 +248,7 @@ impl KhabarApp {
             requests: None,
             instance: None,
             raise: false,
+            stories: Default::default(),
         };
         // The first frame runs the view queries (see `ui`), so that the
         // window shows before a large list has loaded.
@@ -298,6 +301,7 @@ impl KhabarApp {
                     image_refusals,
                 });
                 self.prefs.selected = Some(id.0);
+                self.load_also(id);
             }
             Err(_) => self.open = None,
         }
@@ -310,8 +314,9 @@ impl KhabarApp {
         };
         self.load_open(h.id);
         self.scroll_to_selected = true;
-        if self.prefs.mark_read_on_open && !h.read {
-            self.set_read(index, true);
+        // Opening a story's row reads the story: all its reports.
+        if self.prefs.mark_read_on_open && self.row_unread(index).unwrap_or(!h.read) {
+            self.set_row_read(index, true);
         }
     }
 
@@ -345,6 +350,10 @@ impl KhabarApp {
 
     /// Moves the selection by `delta` rows.
     pub fn step(&mut self, delta: i64) {
+        if self.stories.expanded.is_some() {
+            self.step_lines(delta);
+            return;
+        }
         if self.ids.is_empty() {
             return;
         }
@@ -362,9 +371,7 @@ impl KhabarApp {
         while from < self.ids.len() && from < start + 20_000 {
             let to = (from + 200).min(self.ids.len());
             self.ensure_rows(from..to);
-            if let Some(i) =
-                (from..to).find(|&i| self.rows.get(&self.ids[i]).is_some_and(|h| !h.read))
-            {
+            if let Some(i) = (from..to).find(|&i| self.row_unread(i) == Some(true)) {
                 self.select_index(i);
                 return;
             }
@@ -396,6 +403,7 @@ impl KhabarApp {
         while let Some(req) = self.requests.as_ref().and_then(|rx| rx.try_recv().ok()) {
             self.handle_request(req);
         }
+        self.receive_digest();
         let Some(service) = &self.service else { return };
         let mut changed = false;
         while let Ok(ev) = service.events.try_recv() {
@@ -461,8 +469,19 @@ impl KhabarApp {
         if pressed(Key::M)
             && let Some(i) = self.selected_index()
         {
-            let read = self.headline(i).is_some_and(|h| h.read);
-            self.set_read(i, !read);
+            self.ensure_rows(i..i + 1);
+            let unread = self.row_unread(i).unwrap_or(false);
+            self.set_row_read(i, unread);
+        }
+        if pressed(Key::ArrowRight)
+            && let Some(i) = self.selected_index()
+            && self.stories.expanded.as_ref().is_none_or(|e| e.row != i)
+        {
+            self.expand_story(i);
+        }
+        if pressed(Key::ArrowLeft) {
+            self.stories.expanded = None;
+            self.scroll_to_selected = true;
         }
         if pressed(Key::S) {
             self.toggle_star();
@@ -514,7 +533,13 @@ impl KhabarApp {
         egui::Panel::left("headlines")
             .default_size(380.0)
             .show(ui, |ui| self.headline_list(ui));
-        egui::CentralPanel::default().show(ui, |ui| self.reader_pane(ui));
+        egui::CentralPanel::default().show(ui, |ui| {
+            if self.stories.digest.open {
+                self.digest_pane(ui);
+            } else {
+                self.reader_pane(ui);
+            }
+        });
         self.dialogs(&ctx);
     }
 

@@ -8,6 +8,7 @@
 use egui::{Color32, RichText, Sense, Vec2};
 
 use super::app::KhabarApp;
+use super::stories::{self, Line};
 use super::text::{self, relative};
 use super::{bidi, reader};
 use crate::model::{self, Headline, ItemId};
@@ -17,10 +18,11 @@ impl KhabarApp {
         let row_h = row_height(ui);
         let now = model::now();
         let selected = self.selected_index();
+        let selected_id = self.prefs.selected;
         let mut clicked = None;
         let mut area = egui::ScrollArea::vertical().auto_shrink([false, false]);
         if self.scroll_to_selected {
-            if let Some(i) = selected {
+            if let Some(i) = self.selected_line() {
                 let y = i as f32 * (row_h + ui.spacing().item_spacing.y);
                 let visible = ui.available_height();
                 area = area.vertical_scroll_offset((y - visible / 2.0).max(0.0));
@@ -37,46 +39,90 @@ impl KhabarApp {
                 .weak(),
             );
         }
-        let count = self.ids.len();
+        let count = self.stories.lines(self.ids.len());
         let ids = &self.ids;
         let rows = &mut self.rows;
         let leads = &mut self.leads;
         let store = &self.store;
         let hl = &self.highlight;
         let hl_bg = reader::highlight_color(ui);
+        let st = &mut self.stories;
         area.show_rows(ui, row_h, count, |ui, range| {
-            let missing: Vec<ItemId> = ids[range.clone()]
+            let lines: Vec<Line> = range.clone().map(|i| st.line(i)).collect();
+            let missing: Vec<ItemId> = lines
                 .iter()
-                .filter(|id| !rows.contains_key(id))
-                .copied()
+                .filter_map(|l| match l {
+                    Line::Row(r) => ids.get(*r).filter(|id| !rows.contains_key(id)).copied(),
+                    Line::Child(_) => None,
+                })
                 .collect();
             if let (false, Some(store)) = (missing.is_empty(), store) {
                 super::view::load_rows(store, &missing, rows, leads);
+                if st.on {
+                    stories::load_meta(
+                        store,
+                        missing.iter().filter_map(|id| rows.get(id)),
+                        &mut st.meta,
+                    );
+                }
             }
-            for i in range {
-                let Some(h) = rows.get(&ids[i]) else {
+            for line in lines {
+                let (h, child, row) = match line {
+                    Line::Row(r) => (rows.get(&ids[r]), false, r),
+                    Line::Child(c) => (st.expanded.as_ref().and_then(|e| e.items.get(c)), true, 0),
+                };
+                let Some(h) = h else {
                     ui.add_space(row_h);
                     continue;
                 };
-                let row = Row {
+                let rs = if child { None } else { st.story_at(row) };
+                let badge = rs
+                    .and_then(|rs| st.meta.get(&rs.story).copied())
+                    .and_then(|(size, outlets)| stories::badge(size, outlets));
+                let expanded = !child && st.expanded.as_ref().is_some_and(|e| e.row == row);
+                let row_view = Row {
                     h,
                     lead: leads.get(&h.id).map(String::as_str),
-                    selected: selected == Some(i),
+                    selected: if child {
+                        selected_id == Some(h.id.0)
+                    } else {
+                        selected == Some(row)
+                    },
+                    unread: rs.map_or(!h.read, |rs| rs.unread),
                     age: relative(now, h.published_ts),
                     hl,
                     hl_bg,
+                    badge: badge.as_deref(),
+                    expanded,
+                    child,
                 };
-                let resp = row.show(ui, row_h);
+                let (resp, toggle) = row_view.show(ui, row_h);
                 let resp = text::tooltip(resp, &h.title);
-                if resp.clicked() {
-                    clicked = Some(i);
+                if toggle.is_some_and(|t| t.clicked()) {
+                    clicked = Some(Click::Toggle(row));
+                } else if resp.clicked() {
+                    clicked = Some(if child {
+                        Click::Child(h.clone())
+                    } else {
+                        Click::Row(row)
+                    });
                 }
             }
         });
-        if let Some(i) = clicked {
-            self.select_index(i);
+        match clicked {
+            Some(Click::Row(i)) => self.select_index(i),
+            Some(Click::Child(h)) => self.open_report(&h),
+            Some(Click::Toggle(i)) => self.toggle_story(i),
+            None => {}
         }
     }
+}
+
+/// What a click in the list asked for.
+enum Click {
+    Row(usize),
+    Child(Headline),
+    Toggle(usize),
 }
 
 /// Height of a headline row: a title line and two summary lines.
@@ -99,21 +145,33 @@ struct Row<'a> {
     h: &'a Headline,
     lead: Option<&'a str>,
     selected: bool,
+    /// The dot: the item (or, for a story row, any of its items) is unread.
+    unread: bool,
     age: String,
     hl: &'a [String],
     hl_bg: Color32,
+    /// "3 outlets" on a story's row (a button that expands it).
+    badge: Option<&'a str>,
+    expanded: bool,
+    /// One outlet's report under an expanded story row (indented).
+    child: bool,
 }
 
+/// Indent of an expanded story's reports.
+const CHILD_INDENT: f32 = 18.0;
+
 impl Row<'_> {
-    fn show(&self, ui: &mut egui::Ui, row_h: f32) -> egui::Response {
+    /// Draws the row; the second response is the story badge's.
+    fn show(&self, ui: &mut egui::Ui, row_h: f32) -> (egui::Response, Option<egui::Response>) {
         let h = self.h;
         let (rect, resp) =
             ui.allocate_exact_size(Vec2::new(ui.available_width(), row_h), Sense::click());
         let label = format!(
-            "{}  {} · {}{}",
+            "{}  {} · {}{}{}",
             h.title,
             h.feed,
             self.age,
+            self.badge.map(|b| format!(" · {b}")).unwrap_or_default(),
             if h.starred { " (starred)" } else { "" }
         );
         let enabled = ui.is_enabled();
@@ -121,8 +179,33 @@ impl Row<'_> {
         resp.widget_info(|| {
             egui::WidgetInfo::selected(egui::Role::Button, enabled, selected, &label)
         });
+        let pad_x = ui.spacing().button_padding.x;
+        let small = egui::TextStyle::Small.resolve(ui.style());
+        let title_h = ui.text_style_height(&egui::TextStyle::Button) * 1.45;
+        let title_mid = rect.top() + ROW_PAD_Y + title_h / 2.0;
+        let right = rect.right() - pad_x - STAR_W;
+        // The story badge, a button of its own left of the outlet.
+        let badge = self.badge.map(|b| {
+            let g = ui
+                .painter()
+                .layout_no_wrap(b.to_string(), small.clone(), Color32::PLACEHOLDER);
+            // On the row's last line, under the title and one summary line.
+            let w = g.size().x + 20.0;
+            let r = egui::Rect::from_min_size(
+                egui::pos2(
+                    rect.left() + pad_x + DOT_W,
+                    rect.bottom() - ROW_PAD_Y - 17.0,
+                ),
+                Vec2::new(w, 17.0),
+            );
+            let bresp = ui.interact(r, resp.id.with("story"), Sense::click());
+            let what = if self.expanded { "Hide" } else { "Show" };
+            let name = format!("{what} {b}");
+            bresp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, &name));
+            (r, g, bresp)
+        });
         if !ui.is_rect_visible(rect) {
-            return resp;
+            return (resp, badge.map(|b| b.2));
         }
         let visuals = ui.style().interact_selectable(&resp, selected);
         if selected || resp.hovered() {
@@ -132,7 +215,7 @@ impl Row<'_> {
         let (title_c, weak_c, accent) = if selected {
             let c = visuals.text_color();
             (c, c.gamma_multiply(0.8), c)
-        } else if h.read {
+        } else if !self.unread {
             let v = ui.visuals();
             (v.text_color(), v.weak_text_color(), v.hyperlink_color)
         } else {
@@ -143,16 +226,20 @@ impl Row<'_> {
                 v.hyperlink_color,
             )
         };
-        let pad_x = ui.spacing().button_padding.x;
         let title_font = egui::TextStyle::Button.resolve(ui.style());
-        let small = egui::TextStyle::Small.resolve(ui.style());
-        let title_h = ui.text_style_height(&egui::TextStyle::Button) * 1.45;
-        let title_mid = rect.top() + ROW_PAD_Y + title_h / 2.0;
-        let left = rect.left() + pad_x + DOT_W;
-        let right = rect.right() - pad_x - STAR_W;
-        if !h.read {
+        let indent = if self.child { CHILD_INDENT } else { 0.0 };
+        let left = rect.left() + pad_x + DOT_W + indent;
+        if self.child {
+            // A thin rule joins the reports to their story's row.
+            let x = rect.left() + pad_x + 5.0;
+            ui.painter().line_segment(
+                [egui::pos2(x, rect.top()), egui::pos2(x, rect.bottom())],
+                egui::Stroke::new(1.0, weak_c.gamma_multiply(0.5)),
+            );
+        }
+        if self.unread {
             ui.painter().circle_filled(
-                egui::pos2(rect.left() + pad_x + 5.0, title_mid),
+                egui::pos2(rect.left() + pad_x + 5.0 + indent, title_mid),
                 3.5,
                 accent,
             );
@@ -176,6 +263,40 @@ impl Row<'_> {
         ui.painter()
             .galley(egui::pos2(x, title_mid - sep.size().y / 2.0), sep, weak_c);
         let outlet_max = ((right - left) * 0.4).max(40.0);
+        let badge_resp = badge.map(|(r, g, bresp)| {
+            let fill = if bresp.hovered() {
+                accent.gamma_multiply(0.35)
+            } else {
+                accent.gamma_multiply(0.18)
+            };
+            ui.painter().rect_filled(r, 9.0, fill);
+            ui.painter().galley(
+                egui::pos2(r.left() + 7.0, r.center().y - g.size().y / 2.0),
+                g,
+                title_c,
+            );
+            // A drawn triangle: right when folded, down when expanded.
+            let c = egui::pos2(r.right() - 8.0, r.center().y);
+            let pts = if self.expanded {
+                vec![
+                    c + Vec2::new(-3.5, -2.0),
+                    c + Vec2::new(3.5, -2.0),
+                    c + Vec2::new(0.0, 2.5),
+                ]
+            } else {
+                vec![
+                    c + Vec2::new(-2.0, -3.5),
+                    c + Vec2::new(2.5, 0.0),
+                    c + Vec2::new(-2.0, 3.5),
+                ]
+            };
+            ui.painter().add(egui::Shape::convex_polygon(
+                pts,
+                title_c,
+                egui::Stroke::NONE,
+            ));
+            bresp
+        });
         x -= right_aligned(
             ui,
             &h.feed,
@@ -195,9 +316,10 @@ impl Row<'_> {
                 egui::TextFormat::simple(small, weak_c),
             );
             let top = rect.top() + ROW_PAD_Y + title_h;
-            paint_block(ui, job, (left, right), (top, rect.bottom()), 2, weak_c);
+            let lines = if badge_resp.is_some() { 1 } else { 2 };
+            paint_block(ui, job, (left, right), (top, rect.bottom()), lines, weak_c);
         }
-        resp
+        (resp, badge_resp)
     }
 }
 

@@ -16,6 +16,8 @@
 //! | `bars` | the top bar and the status bar |
 //! | `sidebar` | sources, topics, languages, feeds |
 //! | `headlines` | the headline list |
+//! | `stories` | story rows ("N outlets", expanding), "Also reported by", per-story read and counts |
+//! | `digest` | the "While you were away" view |
 //! | [`reader`] | the reader pane and article layout |
 //! | [`dialogs`] | add feed, OPML, settings, topic, help: one file each |
 //! | `text` | fonts and short text |
@@ -27,11 +29,13 @@ mod app;
 mod bars;
 pub mod bidi;
 pub mod dialogs;
+mod digest;
 mod headlines;
 mod images;
 mod notify;
 pub mod reader;
 mod sidebar;
+pub mod stories;
 mod text;
 mod view;
 

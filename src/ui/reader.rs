@@ -394,6 +394,7 @@ impl KhabarApp {
                                 }
                             }
                         });
+                        self.also_reported_by(ui, size);
                         ui.add_space(12.0);
                         match doc {
                             Some(d) if !open.feed_text => {

@@ -26,6 +26,7 @@ impl KhabarApp {
                     self.set_source(src);
                 }
             }
+            self.digest_entry(ui);
             ui.separator();
             self.topics_section(ui);
             if self.langs.len() > 1 {

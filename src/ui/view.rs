@@ -20,6 +20,12 @@ pub struct ViewData {
     pub(super) unread: HashMap<FeedId, i64>,
     pub(super) counts: (i64, i64, i64, i64),
     pub(super) ids: Vec<ItemId>,
+    /// One per id when the list is grouped into stories (else empty).
+    pub(super) stories: Vec<super::stories::RowStory>,
+    /// Story rows are on (the setting, or the change the window asked for).
+    pub(super) story_rows: bool,
+    /// The setting as stored.
+    pub(super) stored_rows: bool,
     pub(super) matches: i64,
     pub(super) topics: Vec<crate::topics::Topic>,
     pub(super) suggestions: Vec<crate::topics::suggest::Suggestion>,
@@ -27,7 +33,13 @@ pub struct ViewData {
     pub(super) error: Option<String>,
 }
 
-fn view_data(store: &Store, filter: &HeadlineFilter, today: i64, generation: u64) -> ViewData {
+fn view_data(
+    store: &Store,
+    filter: &HeadlineFilter,
+    today: i64,
+    generation: u64,
+    want_rows: Option<bool>,
+) -> ViewData {
     let mut v = ViewData {
         generation,
         ..Default::default()
@@ -36,8 +48,25 @@ fn view_data(store: &Store, filter: &HeadlineFilter, today: i64, generation: u64
         v.feeds = store.feeds()?;
         v.unread = store.unread_by_feed()?;
         v.counts = store.counts(today)?;
-        (v.ids, v.matches) = store.search_ids(filter)?;
+        v.stored_rows = store.story_rows()?;
+        v.story_rows = want_rows.unwrap_or(v.stored_rows);
         v.topics = store.topics()?;
+        if v.story_rows {
+            // One row per story, grouped here on the worker from the
+            // story index (counts per story too: a story is unread while
+            // any of its items is).
+            let (scan, matches) = store.search_rows(filter)?;
+            let map = store.story_map()?;
+            (v.ids, v.stories) = super::stories::group(&scan, &map);
+            v.matches = matches - (scan.len() - v.ids.len()) as i64;
+            v.counts.1 = store.unread_stories()?;
+            for t in &mut v.topics {
+                (t.total, t.unread) =
+                    super::stories::count_stories(&store.topic_hit_reads(t.id)?, &map);
+            }
+        } else {
+            (v.ids, v.matches) = store.search_ids(filter)?;
+        }
         v.langs = store.languages()?;
         v.suggestions = store.suggested_topics(model::now(), 8)?;
         Ok(())
@@ -109,12 +138,13 @@ impl KhabarApp {
                 let (tx, rx) = std::sync::mpsc::channel();
                 self.ids_rx = Some(rx);
                 let (path, generation) = (path.clone(), self.view_generation);
+                let want = self.stories.want_rows;
                 let ctx = self.repaint.clone();
                 let _ = std::thread::Builder::new()
                     .name("khabar-view".into())
                     .spawn(move || {
                         if let Ok(s) = Store::open_read_only(&path) {
-                            let _ = tx.send(view_data(&s, &filter, today, generation));
+                            let _ = tx.send(view_data(&s, &filter, today, generation, want));
                         }
                         if let Some(ctx) = ctx {
                             ctx.request_repaint();
@@ -122,7 +152,13 @@ impl KhabarApp {
                     });
             }
             _ => {
-                let v = view_data(store, &filter, today, self.view_generation);
+                let v = view_data(
+                    store,
+                    &filter,
+                    today,
+                    self.view_generation,
+                    self.stories.want_rows,
+                );
                 self.apply_view(v);
             }
         }
@@ -136,6 +172,19 @@ impl KhabarApp {
         self.unread = v.unread;
         self.counts = v.counts;
         self.ids = v.ids;
+        self.stories.rows = v.stories;
+        self.stories.on = v.story_rows;
+        if self.stories.want_rows == Some(v.stored_rows) {
+            // The service has stored the change.
+            self.stories.want_rows = None;
+        }
+        self.stories.meta.clear();
+        // An expanded story stays open where its row went.
+        let expanded = self.stories.expanded.take();
+        self.stories.expanded = expanded.and_then(|mut e| {
+            e.row = self.stories.rows.iter().position(|r| r.story == e.story)?;
+            Some(e)
+        });
         self.matches = v.matches;
         let topics_changed = self.topics != v.topics;
         self.topics = v.topics;

@@ -15,7 +15,8 @@ impl KhabarApp {
                     for (k, what) in [
                         ("j / k", "next / previous article"),
                         ("n", "next unread"),
-                        ("m", "mark read / unread"),
+                        ("m", "mark read / unread (a whole story)"),
+                        ("Right / Left", "show / hide a story's outlets"),
                         ("s", "star"),
                         ("o", "open the original"),
                         ("r", "poll now"),

@@ -54,6 +54,7 @@ impl KhabarApp {
                     &mut self.prefs.mark_read_on_open,
                     "Mark articles read when opened",
                 );
+                self.story_rows_setting(ui);
                 ui.separator();
                 ui.label(RichText::new("Save full articles for offline reading").strong());
                 let feeds = self.feeds.clone();
