@@ -145,3 +145,161 @@ pub enum OpmlError {
     #[error("the file has no OPML outlines")]
     NoOutlines,
 }
+
+/// What a feed's stored error means, in the plain words the window and
+/// `feeds list` show. The store keeps the error as text (the `Display` of
+/// [`FetchError`] or [`ParseError`], or the store's own words for a gone
+/// feed), so the kind is read back from those words; the tests below build
+/// the words from the error types, so a changed message fails them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Trouble {
+    /// The server's name did not resolve or the connection failed: no
+    /// network, or the host is down.
+    Unreachable,
+    /// The server took too long to answer.
+    NoAnswer,
+    /// The server answered with an error status, too much data, or a bad
+    /// redirect.
+    Server,
+    /// The address gave something that is not a usable feed.
+    NotAFeed,
+    /// The server said the feed is gone for good (410); it is not checked.
+    Gone,
+    /// The address is one Khabar will not fetch (not http(s), local).
+    Refused,
+}
+
+impl Trouble {
+    /// The kind of `last_error` (`gone` is the feed's flag).
+    pub fn of(last_error: &str, gone: bool) -> Trouble {
+        let e = last_error;
+        if gone || e.contains("(410)") {
+            return Trouble::Gone;
+        }
+        if e.starts_with("cannot find the server")
+            || e.starts_with("cannot connect")
+            || e.starts_with("network error")
+        {
+            return Trouble::Unreachable;
+        }
+        if e.starts_with("the server did not answer within") {
+            return Trouble::NoAnswer;
+        }
+        if e.starts_with("the server answered")
+            || e.starts_with("the response is larger")
+            || e.starts_with("too many redirects")
+            || e.starts_with("waiting until")
+        {
+            return Trouble::Server;
+        }
+        if e.starts_with("not a valid URL")
+            || e.starts_with("only http and https")
+            || e.starts_with("refused to fetch")
+        {
+            return Trouble::Refused;
+        }
+        Trouble::NotAFeed
+    }
+
+    /// The badge's word (`offline` when the whole network looks down).
+    pub fn badge(self, offline: bool) -> &'static str {
+        match self {
+            Trouble::Unreachable if offline => "offline",
+            Trouble::Unreachable => "unreachable",
+            Trouble::NoAnswer => "no answer",
+            Trouble::Server => "server error",
+            Trouble::NotAFeed => "not a feed",
+            Trouble::Gone => "gone",
+            Trouble::Refused => "refused",
+        }
+    }
+
+    /// One sentence on what the badge means and what happens next.
+    pub fn meaning(self, offline: bool) -> &'static str {
+        match self {
+            Trouble::Unreachable if offline => {
+                "could not reach the outlet's server: this computer seems to be offline. Khabar tries again by itself; what it fetched before stays readable."
+            }
+            Trouble::Unreachable => {
+                "could not reach the outlet's server (its name does not resolve, or it refused the connection). Khabar tries again later."
+            }
+            Trouble::NoAnswer => {
+                "the outlet's server did not answer in time. Khabar tries again later."
+            }
+            Trouble::Server => {
+                "the outlet's server answered with an error. Khabar tries again later, less often while it keeps failing."
+            }
+            Trouble::NotAFeed => {
+                "the address gave a web page or a broken feed. Check the address in Settings, or add the site again to find its feed."
+            }
+            Trouble::Gone => {
+                "the outlet says this feed is gone for good; it is no longer checked. Remove it in Settings."
+            }
+            Trouble::Refused => {
+                "Khabar will not fetch this address (not http or https, or on this machine or the local network)."
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod trouble_tests {
+    use super::{FetchError, ParseError, Trouble};
+
+    fn of(e: impl ToString) -> Trouble {
+        Trouble::of(&e.to_string(), false)
+    }
+
+    #[test]
+    fn each_stored_error_has_its_kind() {
+        assert_eq!(
+            of(FetchError::Dns("news.example".into())),
+            Trouble::Unreachable
+        );
+        assert_eq!(
+            of(FetchError::Connect("refused".into())),
+            Trouble::Unreachable
+        );
+        assert_eq!(
+            of(FetchError::Network("reset".into())),
+            Trouble::Unreachable
+        );
+        assert_eq!(of(FetchError::Timeout(30)), Trouble::NoAnswer);
+        let status = FetchError::Status {
+            code: 503,
+            reason: "Service Unavailable".into(),
+            retry_after: None,
+        };
+        assert_eq!(of(status), Trouble::Server);
+        assert_eq!(of(FetchError::TooLarge(10)), Trouble::Server);
+        assert_eq!(of(FetchError::Redirect("loop".into())), Trouble::Server);
+        assert_eq!(of(FetchError::HostBackoff("noon".into())), Trouble::Server);
+        assert_eq!(of(FetchError::Gone), Trouble::Gone);
+        assert_eq!(of(FetchError::Scheme("ftp".into())), Trouble::Refused);
+        assert_eq!(of(FetchError::InvalidUrl("x".into())), Trouble::Refused);
+        assert_eq!(
+            of(FetchError::LocalAddress("10.0.0.1".into())),
+            Trouble::Refused
+        );
+        assert_eq!(of(ParseError::Html), Trouble::NotAFeed);
+        assert_eq!(of(ParseError::NotAFeed), Trouble::NotAFeed);
+        assert_eq!(of(ParseError::Empty), Trouble::NotAFeed);
+        // The store's own words for a gone feed, and the flag.
+        assert_eq!(
+            Trouble::of(
+                "the server says this feed is gone for good (410); it is no longer checked",
+                false
+            ),
+            Trouble::Gone
+        );
+        assert_eq!(Trouble::of("anything", true), Trouble::Gone);
+    }
+
+    #[test]
+    fn unreachable_reads_offline_only_when_the_network_is_down() {
+        assert_eq!(Trouble::Unreachable.badge(true), "offline");
+        assert_eq!(Trouble::Unreachable.badge(false), "unreachable");
+        assert_eq!(Trouble::Server.badge(true), "server error");
+        assert!(Trouble::Unreachable.meaning(true).contains("offline"));
+    }
+}

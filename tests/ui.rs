@@ -140,8 +140,8 @@ fn choosing_a_feed_and_the_error_badge() {
     let (_d, app) = app();
     let mut h = harness(app);
     h.run();
-    // The failing feed carries a badge.
-    h.get_by_label("error");
+    // The failing feed carries a badge in plain words.
+    h.get_by_label("server error");
     h.get_by_label_contains("Wire  3").click();
     h.run();
     assert!(matches!(h.state().prefs.source, Source::Feed(_)));
@@ -149,6 +149,10 @@ fn choosing_a_feed_and_the_error_badge() {
     h.get_by_label_contains("Broken Outlet").click();
     h.run();
     assert_eq!(h.state().headline_count(), 0);
+    // Its empty list says why.
+    h.get_by_label_contains("Nothing from Broken Outlet yet");
+    h.get_by_label_contains("the outlet's server answered with an error");
+    h.get_by_label_contains("503 Service Unavailable");
     h.get_by_label_contains("Unread").click();
     h.run();
     assert_eq!(h.state().prefs.source, Source::Unread);
@@ -622,4 +626,110 @@ fn headline_rows_have_a_dot_column_a_drawn_star_and_a_summary_line() {
             .any(|(t, _)| t.starts_with("Summary of Harbour cranes")),
         "{painted:?}"
     );
+}
+
+/// A first start with no network: two outlets whose only check could not
+/// reach their servers, nothing stored.
+fn offline_first_start() -> (tempfile::TempDir, KhabarApp) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("khabar.sqlite3");
+    {
+        let s = Store::open(&path).unwrap();
+        let now = khabar::model::now();
+        for (host, title) in [("wire.example", "Wire"), ("dak.example", "Dak")] {
+            let id = s
+                .add_feed(&format!("https://{host}/feed"), Some(title), None)
+                .unwrap();
+            let err = khabar::error::FetchError::Dns(host.into()).to_string();
+            s.record_error(id, now, &err, now + 60, None).unwrap();
+        }
+    }
+    let ro = Store::open_read_only(&path).unwrap();
+    (dir, KhabarApp::new(Some(ro), None, Prefs::default()))
+}
+
+#[test]
+fn a_first_start_offline_says_why_and_offers_the_demo_and_a_feed() {
+    let (_d, mut app) = offline_first_start();
+    let launched = std::rc::Rc::new(std::cell::Cell::new(0));
+    let l = launched.clone();
+    app.set_demo_launcher(Some(Box::new(move || {
+        l.set(l.get() + 1);
+        Ok(())
+    })));
+    let mut h = harness(app);
+    h.run();
+    // Badges in plain words, not "error".
+    assert_eq!(h.query_all_by_label("offline").count(), 2);
+    assert!(h.query_by_label("error").is_none());
+    // The list says what is going on; the reader says how to start.
+    h.get_by_label_contains("none of your 2 outlets could be reached");
+    h.get_by_label_contains("seems to be offline");
+    h.get_by_label("Welcome to Khabar");
+    // The legend explains the badge.
+    h.get_by_label("What the badges mean").click();
+    h.run();
+    h.get_by_label_contains("offline: could not reach the outlet's server");
+    // The demo opens elsewhere, once per click, and the window says so.
+    h.get_by_label("Try the demo newsroom").click();
+    h.run();
+    assert_eq!(launched.get(), 1);
+    let (msg, err) = h.state().message.clone().expect("a message");
+    assert!(msg.contains("window of its own") && !err, "{msg}");
+    // A visible way to add a feed: the welcome's button opens the dialog.
+    assert!(
+        h.query_by_label_contains("A feed URL, or a site's address")
+            .is_none()
+    );
+    h.get_by_label("Add a feed…").click();
+    h.run();
+    h.get_by_label_contains("A feed URL, or a site's address");
+}
+
+#[test]
+fn a_demo_that_cannot_start_says_why() {
+    let (_d, mut app) = offline_first_start();
+    app.set_demo_launcher(Some(Box::new(|| {
+        Err(std::io::Error::other("no executable"))
+    })));
+    let mut h = harness(app);
+    h.run();
+    h.get_by_label("Try the demo newsroom").click();
+    h.run();
+    let (msg, err) = h.state().message.clone().expect("a message");
+    assert!(err && msg.contains("no executable"), "{msg}");
+}
+
+#[test]
+fn an_empty_profile_says_how_to_start_and_offers_no_demo_without_a_launcher() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("khabar.sqlite3");
+    drop(Store::open(&path).unwrap());
+    let ro = Store::open_read_only(&path).unwrap();
+    let mut h = harness(KhabarApp::new(Some(ro), None, Prefs::default()));
+    h.run();
+    h.get_by_label("No subscriptions yet");
+    h.get_by_label("Welcome to Khabar");
+    h.get_by_label("Import OPML…");
+    // No launcher (the demo window itself): no demo button.
+    assert!(h.query_by_label("Try the demo newsroom").is_none());
+    assert!(h.query_by_label("What the badges mean").is_none());
+}
+
+#[test]
+fn empty_views_say_what_fills_them_and_lead_back_to_all() {
+    let (_d, app) = app();
+    let mut h = harness(app);
+    h.run();
+    // Articles are stored: no welcome, a hint at the keys instead.
+    assert!(h.query_by_label("Welcome to Khabar").is_none());
+    h.get_by_label_contains("Choose a headline");
+    h.get_by_label_contains("Starred  0").click();
+    h.run();
+    h.get_by_label("No starred articles");
+    h.get_by_label_contains("Press s on an open article");
+    h.get_by_label("Show all articles").click();
+    h.run();
+    assert_eq!(h.state().prefs.source, Source::All);
+    assert_eq!(h.state().headline_count(), 3);
 }

@@ -19,6 +19,7 @@ pub fn open(ctx: &Ctx, subscribe: Option<String>) -> Result<ExitCode> {
     let w = &ctx.window;
     let scene = || khabar::ui::Scene {
         subscribe: subscribe.clone(),
+        demo: w.demo,
         topic: w.show_topic.clone(),
         open: w.open.clone(),
         dark: w.theme.map(|t| t == Theme::Dark),

@@ -56,6 +56,8 @@ pub struct Scene {
     pub dialog: Option<String>,
     /// Open the add-feed dialog filled with this URL (`khabar subscribe`).
     pub subscribe: Option<String>,
+    /// This window is the demo newsroom (it does not offer the demo).
+    pub demo: bool,
 }
 
 /// Preferences that persist between runs.
@@ -193,6 +195,8 @@ pub struct KhabarApp {
     pub search_error: Option<crate::topics::QueryError>,
     /// A start-up view still waiting for its data.
     pub scene: Option<Scene>,
+    /// Empty states and the first-run welcome.
+    pub(super) guide: super::guide::Guide,
     /// Requests from later starts (`khabar`, `khabar subscribe URL`).
     pub requests: Option<std::sync::mpsc::Receiver<crate::instance::Request>>,
     /// Serves those requests while the window lives.
@@ -245,6 +249,7 @@ impl KhabarApp {
             highlight: Vec::new(),
             search_error: None,
             scene: None,
+            guide: Default::default(),
             requests: None,
             instance: None,
             raise: false,

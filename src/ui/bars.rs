@@ -80,10 +80,12 @@ impl KhabarApp {
         egui::Panel::bottom("status").show(ui, |ui| {
             ui.horizontal(|ui| {
                 if self.status.offline {
-                    ui.label(
-                        RichText::new("Offline: showing stored articles")
-                            .color(reader::error_color(ui)),
-                    );
+                    let text = if self.counts.0 > 0 {
+                        "Offline: could not reach any outlet; showing stored articles"
+                    } else {
+                        "Offline: could not reach any outlet"
+                    };
+                    ui.label(RichText::new(text).color(reader::error_color(ui)));
                 }
                 if self.status.running {
                     let frac = if self.status.total == 0 {

@@ -40,6 +40,10 @@ impl KhabarApp {
             );
         }
         let count = self.stories.lines(self.ids.len());
+        if count == 0 {
+            self.empty_list(ui);
+            return;
+        }
         let ids = &self.ids;
         let rows = &mut self.rows;
         let leads = &mut self.leads;

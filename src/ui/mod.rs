@@ -22,6 +22,7 @@
 //! | [`dialogs`] | add feed, OPML, settings, topic, help: one file each |
 //! | `text` | fonts and short text |
 //! | [`bidi`] | right-to-left text: measuring and painting |
+//! | `guide` | empty states, the welcome, trouble badges, the way to the demo |
 //! | `images` | article images decoded on a worker |
 //! | `notify` | desktop notifications |
 
@@ -30,6 +31,7 @@ mod bars;
 pub mod bidi;
 pub mod dialogs;
 mod digest;
+mod guide;
 mod headlines;
 mod images;
 mod notify;
@@ -42,6 +44,7 @@ mod view;
 use std::path::PathBuf;
 
 pub use app::{KhabarApp, Open, PollStatus, Prefs, Scene, Source};
+pub use guide::{DemoLauncher, spawn_demo};
 pub use images::Images;
 pub use text::{install_fonts, relative};
 pub use view::ViewData;
@@ -114,6 +117,9 @@ pub fn run_with(
             .ok();
             let store = Store::open_read_only(&db).ok();
             let mut app = KhabarApp::new(store, service, prefs);
+            if !scene.demo {
+                app.set_demo_launcher(Some(Box::new(spawn_demo)));
+            }
             if scene.topic.is_some()
                 || scene.open.is_some()
                 || scene.dialog.is_some()

@@ -332,7 +332,7 @@ impl KhabarApp {
     pub(super) fn reader_pane(&mut self, ui: &mut egui::Ui) {
         let size = self.prefs.font_size;
         let Some(open) = self.open.clone() else {
-            ui.centered_and_justified(|ui| muted(ui, "Choose a headline", size));
+            self.reader_empty(ui);
             return;
         };
         let mut link = None;

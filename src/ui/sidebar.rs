@@ -6,7 +6,7 @@ use egui::RichText;
 
 use super::app::{KhabarApp, Source};
 use super::dialogs::topic::TopicDraft;
-use super::{bidi, reader, text};
+use super::{bidi, text};
 use crate::model;
 use crate::service::Command;
 use crate::topics::{Action, Topic, TopicSpec};
@@ -69,13 +69,10 @@ impl KhabarApp {
                     if bidi::selectable(ui, sel, f.display_name(), &count, false).clicked() {
                         self.set_source(Source::Feed(f.id.0));
                     }
-                    if let Some(err) = &f.last_error {
-                        let badge = if f.gone { "gone" } else { "error" };
-                        let resp = ui.label(RichText::new(badge).color(reader::error_color(ui)));
-                        text::tooltip(resp, format!("{err} ({} in a row)", f.error_count));
-                    }
+                    self.trouble_badge(ui, f);
                 });
             }
+            self.badge_legend(ui);
         });
     }
 

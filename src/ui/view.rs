@@ -168,6 +168,7 @@ impl KhabarApp {
         if v.generation != self.view_generation {
             return;
         }
+        self.guide.loaded = true;
         self.feeds = v.feeds;
         self.unread = v.unread;
         self.counts = v.counts;
