@@ -491,6 +491,7 @@ pub fn background_poll(
     });
     let opts = PollOptions {
         articles: true,
+        icons: true,
         ..Default::default()
     };
     let summary = poller

@@ -19,6 +19,13 @@ const BOOK_FAIR: &str = include_str!("../assets/demo/lahore-book-fair.html");
 const FERRY_LEAD: &[u8] = include_bytes!("../assets/demo/images/ferry-lead.jpg");
 const FERRY_DECK: &[u8] = include_bytes!("../assets/demo/images/ferry-deck.jpg");
 const GRAIN_PORT: &[u8] = include_bytes!("../assets/demo/images/grain-port.jpg");
+// Outlets' icons: the world feed names its own, the Urdu outlet's page
+// links one (`icons` finds both; the broken outlet has none).
+const WORLD_ICON: &[u8] = include_bytes!("../assets/demo/images/world-icon.png");
+const URDU_ICON: &[u8] = include_bytes!("../assets/demo/images/urdu-icon.png");
+const URDU_HOME: &str = "<!doctype html><html lang=ur dir=rtl><head><meta charset=utf-8>\
+    <title>اردو نیوز ڈیمو</title><link rel=icon type=image/png href=/ur/icon.png></head>\
+    <body><h1>اردو نیوز ڈیمو</h1></body></html>";
 
 /// A running demo: the server and the temporary profile.
 pub struct Demo {
@@ -136,6 +143,9 @@ fn route(req: &Request, origin: &str) -> Reply {
         "/features/images/lead.png" => Reply::ok("image/jpeg", FERRY_LEAD),
         "/features/images/deck.png" => Reply::ok("image/jpeg", FERRY_DECK),
         "/images/grain-port.jpg" => Reply::ok("image/jpeg", GRAIN_PORT),
+        "/images/world-icon.png" => Reply::ok("image/png", WORLD_ICON),
+        "/ur/" => Reply::ok(html, URDU_HOME),
+        "/ur/icon.png" => Reply::ok("image/png", URDU_ICON),
         _ => Reply::status(404),
     }
 }

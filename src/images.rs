@@ -170,6 +170,7 @@ fn mime_of(format: ImageFormat) -> Option<&'static str> {
         ImageFormat::Jpeg => Some("image/jpeg"),
         ImageFormat::Gif => Some("image/gif"),
         ImageFormat::WebP => Some("image/webp"),
+        ImageFormat::Ico => Some("image/x-icon"),
         _ => None,
     }
 }

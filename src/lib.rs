@@ -18,6 +18,7 @@
 //! | [`stories`] | the same event from many outlets: grouping at ingest (candidate index, similarity) |
 //! | [`store`] | SQLite: schema, migrations, reads and writes |
 //! | [`extract`] | article page -> clean document (boilerplate removed) |
+//! | [`icons`] | outlets' icons: where to find one (feed, `<link rel=icon>`, `/favicon.ico`), fetched at most 64 KB |
 //! | [`images`] | image safety: header probe, pixel and memory budgets, display copies (no egui) |
 //! | [`articles`] | fetching article pages and their images for offline reading |
 //! | [`poller`] | one poll: feeds, then article pages; store; report progress |
@@ -51,6 +52,7 @@ pub mod discover;
 pub mod error;
 pub mod extract;
 pub mod fetch;
+pub mod icons;
 pub mod images;
 pub mod instance;
 pub mod lang;

@@ -132,6 +132,9 @@ pub struct IncomingFeed {
     pub title: Option<String>,
     /// Site home page.
     pub site_url: Option<String>,
+    /// The feed's own icon or logo (Atom `icon`/`logo`, RSS `image`, JSON
+    /// Feed `favicon`/`icon`), absolute.
+    pub icon_url: Option<String>,
     /// Language declared by the feed.
     pub language: Option<String>,
     /// Publisher's minimum refresh interval in seconds (`<ttl>`, `sy:updatePeriod`).

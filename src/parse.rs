@@ -574,6 +574,12 @@ fn convert(
         .iter()
         .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
         .and_then(|l| resolve_link(&l.href, base));
+    // The small icon first: a logo is often a wide banner.
+    let icon_url = feed
+        .icon
+        .iter()
+        .chain(feed.logo.iter())
+        .find_map(|i| resolve_link(&i.uri, base));
     let ttl = feed.ttl.map(|m| i64::from(m) * 60);
     let publisher_interval = match (ttl, sy_interval) {
         (Some(a), Some(b)) => Some(a.max(b)),
@@ -587,6 +593,7 @@ fn convert(
     IncomingFeed {
         title: feed.title.map(|t| text_of(&t)).filter(|t| !t.is_empty()),
         site_url,
+        icon_url,
         language: feed.language,
         publisher_interval,
         items,

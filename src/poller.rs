@@ -41,6 +41,10 @@ pub struct PollOptions {
     pub article_window: i64,
     /// Most article pages per poll (newest first).
     pub max_articles: usize,
+    /// Look for the icons of feeds that have none (once per feed, see
+    /// [`crate::icons`]). Off unless asked for: the window, `khabar poll`
+    /// and the daemon ask.
+    pub icons: bool,
 }
 
 impl Default for PollOptions {
@@ -50,6 +54,7 @@ impl Default for PollOptions {
             articles: true,
             article_window: 3 * 86_400,
             max_articles: 300,
+            icons: false,
         }
     }
 }
@@ -168,7 +173,7 @@ enum TaskOk {
         permanent_url: Option<Url>,
     },
     Parsed {
-        doc: IncomingFeed,
+        doc: Box<IncomingFeed>,
         /// What was repaired in a broken document.
         warning: Option<String>,
         validators: Validators,
@@ -191,7 +196,12 @@ pub struct Poller {
     fetcher: Fetcher,
     policy: Policy,
     images: ImageConfig,
+    /// Icons named by this poll's documents, for [`Poller::fetch_icons`].
+    icon_hints: std::collections::HashMap<model::FeedId, String>,
 }
+
+/// Most feeds whose icon is looked for in one poll.
+pub const MAX_ICON_JOBS: usize = 32;
 
 impl Poller {
     /// A poller writing to `store`.
@@ -201,6 +211,7 @@ impl Poller {
             fetcher,
             policy,
             images: ImageConfig::default(),
+            icon_hints: Default::default(),
         }
     }
 
@@ -297,6 +308,9 @@ impl Poller {
                 result,
             });
         }
+        if opts.icons {
+            self.fetch_icons().await?;
+        }
         if opts.articles {
             self.fetch_articles(
                 now - opts.article_window,
@@ -340,6 +354,33 @@ impl Poller {
                 let _ = std::fs::remove_file(crate::articles::image_path(dir, hash));
             }
         }
+    }
+
+    /// Looks for the icons of feeds that have none (at most
+    /// [`MAX_ICON_JOBS`] a poll), with the feed's own icon from this poll's
+    /// documents as the first place to look.
+    async fn fetch_icons(&mut self) -> Result<(), StoreError> {
+        let now = model::now();
+        let feeds = self.store.feeds_needing_icons(now)?;
+        let mut tasks: JoinSet<crate::icons::IconFound> = JoinSet::new();
+        for feed in feeds.into_iter().take(MAX_ICON_JOBS) {
+            let job = crate::icons::IconJob {
+                feed: feed.id,
+                hint: self.icon_hints.remove(&feed.id),
+                site_url: feed.site_url.clone(),
+                feed_url: feed.url,
+            };
+            tasks.spawn(crate::icons::find(self.fetcher.clone(), job));
+        }
+        while let Some(joined) = tasks.join_next().await {
+            let Ok(found) = joined else { continue };
+            match found.result {
+                Ok((url, bytes)) => self.store.set_feed_icon(found.feed, &url, &bytes, now)?,
+                Err(why) => self.store.refuse_feed_icon(found.feed, &why, now)?,
+            }
+        }
+        self.icon_hints.clear();
+        Ok(())
     }
 
     /// Fetches the article pages of recent items that have none yet.
@@ -446,6 +487,9 @@ impl Poller {
                     validators,
                     new_url,
                 };
+                if let Some(icon) = &doc.icon_url {
+                    self.icon_hints.insert(feed.id, icon.clone());
+                }
                 let stats = self.store.apply_feed(feed.id, &doc, &record)?;
                 self.store.set_feed_warning(feed.id, warning.as_deref())?;
                 Ok(FeedResult::Fetched {
@@ -610,7 +654,7 @@ async fn fetch_and_parse(
             .unwrap_or_else(|e| Err(ParseError::Panicked(e.to_string())));
             match parsed {
                 Ok(parsed) => Ok(TaskOk::Parsed {
-                    doc: parsed.feed,
+                    doc: Box::new(parsed.feed),
                     warning: parsed.warning,
                     validators: f.validators,
                     max_age: f.cache.max_age,

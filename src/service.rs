@@ -431,6 +431,7 @@ fn poll(
     let opts = PollOptions {
         force,
         articles,
+        icons: true,
         ..Default::default()
     };
     let (mut done, mut total, mut saved) = (0usize, 0usize, 0usize);

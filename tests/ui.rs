@@ -733,3 +733,49 @@ fn empty_views_say_what_fills_them_and_lead_back_to_all() {
     assert_eq!(h.state().prefs.source, Source::All);
     assert_eq!(h.state().headline_count(), 3);
 }
+
+#[test]
+fn an_outlets_stored_icon_is_decoded_off_the_ui_thread_and_drawn_in_rows_and_sidebar() {
+    let dir = fixture_store();
+    let path = dir.path().join("khabar.sqlite3");
+    let wire = {
+        let s = Store::open(&path).unwrap();
+        let wire = s
+            .feeds()
+            .unwrap()
+            .into_iter()
+            .find(|f| f.url.contains("wire"))
+            .unwrap()
+            .id;
+        let img = image::RgbaImage::from_pixel(20, 20, image::Rgba([0x10, 0x70, 0xb0, 0xff]));
+        let mut png = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut png, image::ImageFormat::Png).unwrap();
+        s.set_feed_icon(wire, "https://wire.example/favicon.png", png.get_ref(), 1)
+            .unwrap();
+        wire
+    };
+    let ro = Store::open_read_only(&path).unwrap();
+    let mut h = harness(KhabarApp::new(Some(ro), None, Prefs::default()));
+    run_until(&mut h, "the icon's decode", |app| app.icons.ready() == 1);
+    h.run();
+    let tex = h.state().icons.get(wire).expect("a texture");
+    let mut rects = Vec::new();
+    fn walk(s: &egui::Shape, tex: egui::TextureId, out: &mut Vec<egui::Rect>) {
+        match s {
+            egui::Shape::Vec(v) => v.iter().for_each(|s| walk(s, tex, out)),
+            egui::Shape::Mesh(m) if m.texture_id == tex => out.push(m.calc_bounds()),
+            _ => {}
+        }
+    }
+    for c in &h.output().shapes {
+        walk(&c.shape, tex, &mut rects);
+    }
+    // Three Wire rows and the Wire line of the sidebar; none for Broken.
+    assert_eq!(rects.len(), 4, "{rects:?}");
+    for r in &rects {
+        // Drawn at text height, not at the picture's 20 pixels.
+        assert!(r.height() > 8.0 && r.height() < 19.0, "{r:?}");
+    }
+    let sidebar = rects.iter().filter(|r| r.left() < 230.0).count();
+    assert_eq!(sidebar, 1);
+}

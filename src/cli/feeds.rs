@@ -240,6 +240,7 @@ fn poll(
     let opts = PollOptions {
         force,
         articles,
+        icons: articles,
         ..Default::default()
     };
     let summary = poller.poll_blocking(&opts, &mut |ev| match ev {

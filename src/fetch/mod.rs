@@ -209,6 +209,21 @@ impl Fetcher {
         validators: &Validators,
         policy: AddressPolicy,
     ) -> Result<Outcome, FetchError> {
+        self.get_capped(url, kind, validators, policy, self.config.max_body)
+            .await
+    }
+
+    /// [`get`](Self::get) with a smaller cap on the body (`cap`, at most the
+    /// configured one): an outlet's icon is refused past 64 KB.
+    pub async fn get_capped(
+        &self,
+        url: &str,
+        kind: Kind,
+        validators: &Validators,
+        policy: AddressPolicy,
+        cap: u64,
+    ) -> Result<Outcome, FetchError> {
+        let cap = cap.min(self.config.max_body);
         let mut current = guard::parse_http_url(url)?;
         let mut permanent: Option<Url> = None;
         let mut still_permanent = true;
@@ -283,7 +298,7 @@ impl Fetcher {
                 });
             }
             let headers = resp.headers().clone();
-            let body = self.read_capped(resp).await?;
+            let body = self.read_capped(resp, cap).await?;
             return Ok(Outcome::Fetched(Fetched {
                 final_url: current,
                 permanent_url: permanent,
@@ -308,8 +323,11 @@ impl Fetcher {
     }
 
     /// Reads the (already decompressed) body, stopping at the cap.
-    async fn read_capped(&self, mut resp: reqwest::Response) -> Result<Vec<u8>, FetchError> {
-        let cap = self.config.max_body;
+    async fn read_capped(
+        &self,
+        mut resp: reqwest::Response,
+        cap: u64,
+    ) -> Result<Vec<u8>, FetchError> {
         let encoded = resp.headers().contains_key(header::CONTENT_ENCODING);
         if let (Some(len), false) = (resp.content_length(), encoded)
             && len > cap

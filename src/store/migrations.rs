@@ -345,6 +345,18 @@ pub const MIGRATIONS: &[&str] = &[
         UPDATE stories SET unread = unread - 1 WHERE id = old.story;
     END;
     "#,
+    // 9: each outlet's icon, fetched once (at most 64 KB, see `icons`) and
+    // kept for offline use; a failed search keeps its reason (no bytes),
+    // so it is tried again only a week later.
+    r#"
+    CREATE TABLE feed_icons (
+        feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+        url TEXT,
+        bytes BLOB,
+        fetched_at INTEGER NOT NULL,
+        error TEXT
+    );
+    "#,
 ];
 
 /// Brings `conn` up to the newest schema, each step in its own transaction.

@@ -14,6 +14,7 @@
 //! The store knows nothing of HTTP or of the UI.
 
 pub mod articles;
+pub mod icons;
 pub mod migrations;
 pub mod retention;
 pub mod stories;

@@ -296,6 +296,7 @@ mod tests {
         let doc = IncomingFeed {
             title: Some("Invented".into()),
             site_url: None,
+            icon_url: None,
             language: Some("en".into()),
             publisher_interval: None,
             items: (0..n)

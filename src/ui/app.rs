@@ -197,6 +197,8 @@ pub struct KhabarApp {
     pub scene: Option<Scene>,
     /// Empty states and the first-run welcome.
     pub(super) guide: super::guide::Guide,
+    /// Outlets' icons.
+    pub icons: super::icons::Icons,
     /// Requests from later starts (`khabar`, `khabar subscribe URL`).
     pub requests: Option<std::sync::mpsc::Receiver<crate::instance::Request>>,
     /// Serves those requests while the window lives.
@@ -250,6 +252,7 @@ impl KhabarApp {
             search_error: None,
             scene: None,
             guide: Default::default(),
+            icons: Default::default(),
             requests: None,
             instance: None,
             raise: false,
@@ -522,6 +525,7 @@ impl KhabarApp {
             self.refresh();
         }
         let ctx = ui.ctx().clone();
+        self.icons.receive(&ctx);
         if std::mem::take(&mut self.raise) {
             ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
             ctx.send_viewport_cmd(egui::ViewportCommand::Focus);

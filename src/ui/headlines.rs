@@ -51,6 +51,7 @@ impl KhabarApp {
         let hl = &self.highlight;
         let hl_bg = reader::highlight_color(ui);
         let st = &mut self.stories;
+        let icons = &self.icons;
         area.show_rows(ui, row_h, count, |ui, range| {
             let lines: Vec<Line> = range.clone().map(|i| st.line(i)).collect();
             let missing: Vec<ItemId> = lines
@@ -99,6 +100,7 @@ impl KhabarApp {
                     badge: badge.as_deref(),
                     expanded,
                     child,
+                    icon: icons.get(h.feed_id),
                 };
                 let (resp, toggle) = row_view.show(ui, row_h);
                 let resp = text::tooltip(resp, &h.title);
@@ -159,6 +161,8 @@ struct Row<'a> {
     expanded: bool,
     /// One outlet's report under an expanded story row (indented).
     child: bool,
+    /// The outlet's icon, left of its name.
+    icon: Option<egui::TextureId>,
 }
 
 /// Indent of an expanded story's reports.
@@ -308,6 +312,12 @@ impl Row<'_> {
             (x - outlet_max, x),
             title_mid,
         );
+        if let Some(tex) = self.icon {
+            // At the height of the outlet's text line.
+            let side = small.size + 2.0;
+            x -= side + 4.0;
+            super::icons::paint(ui, tex, egui::pos2(x + side / 2.0, title_mid), side);
+        }
         // The title, one line, in what is left.
         let mut job = egui::text::LayoutJob::default();
         let fmt = egui::TextFormat::simple(title_font, title_c);

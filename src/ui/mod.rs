@@ -23,6 +23,7 @@
 //! | `text` | fonts and short text |
 //! | [`bidi`] | right-to-left text: measuring and painting |
 //! | `guide` | empty states, the welcome, trouble badges, the way to the demo |
+//! | [`icons`] | outlets' icons decoded on a worker |
 //! | `images` | article images decoded on a worker |
 //! | `notify` | desktop notifications |
 
@@ -33,6 +34,7 @@ pub mod dialogs;
 mod digest;
 mod guide;
 mod headlines;
+pub mod icons;
 mod images;
 mod notify;
 pub mod reader;

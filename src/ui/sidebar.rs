@@ -47,6 +47,8 @@ impl KhabarApp {
             ui.separator();
             let mut folder: Option<Option<String>> = None;
             let feeds = self.feeds.clone();
+            // An icon column once any icon is ready (names stay aligned).
+            let with_icons = self.icons.ready() > 0;
             for f in &feeds {
                 if folder.as_ref() != Some(&f.folder) {
                     folder = Some(f.folder.clone());
@@ -59,6 +61,9 @@ impl KhabarApp {
                 }
                 ui.horizontal(|ui| {
                     ui.add_space(10.0);
+                    if with_icons {
+                        self.icon_cell(ui, f.id);
+                    }
                     let n = self.unread.get(&f.id).copied().unwrap_or(0);
                     let sel = self.prefs.source == Source::Feed(f.id.0);
                     let count = if n > 0 {
@@ -74,6 +79,15 @@ impl KhabarApp {
             }
             self.badge_legend(ui);
         });
+    }
+
+    /// The outlet's icon at text height, or the same space empty.
+    fn icon_cell(&self, ui: &mut egui::Ui, feed: model::FeedId) {
+        let side = ui.text_style_height(&egui::TextStyle::Body);
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
+        if let Some(tex) = self.icons.get(feed) {
+            super::icons::paint(ui, tex, rect.center(), side - 2.0);
+        }
     }
 
     pub(super) fn topics_section(&mut self, ui: &mut egui::Ui) {

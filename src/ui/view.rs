@@ -30,6 +30,7 @@ pub struct ViewData {
     pub(super) topics: Vec<crate::topics::Topic>,
     pub(super) suggestions: Vec<crate::topics::suggest::Suggestion>,
     pub(super) langs: Vec<(String, i64, i64)>,
+    pub(super) icon_stamps: Vec<(FeedId, model::Timestamp)>,
     pub(super) error: Option<String>,
 }
 
@@ -68,6 +69,7 @@ fn view_data(
             (v.ids, v.matches) = store.search_ids(filter)?;
         }
         v.langs = store.languages()?;
+        v.icon_stamps = store.icon_stamps()?;
         v.suggestions = store.suggested_topics(model::now(), 8)?;
         Ok(())
     })();
@@ -169,6 +171,12 @@ impl KhabarApp {
             return;
         }
         self.guide.loaded = true;
+        self.icons.update(
+            &v.icon_stamps,
+            self.db_path.as_ref().filter(|_| !self.sync_queries),
+            self.store.as_ref(),
+            self.repaint.as_ref(),
+        );
         self.feeds = v.feeds;
         self.unread = v.unread;
         self.counts = v.counts;
