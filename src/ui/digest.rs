@@ -140,12 +140,7 @@ impl KhabarApp {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                let width = reader::column_width(size).min(ui.available_width() - 24.0);
-                let margin = ((ui.available_width() - width) / 2.0).max(12.0);
-                ui.horizontal(|ui| {
-                    ui.add_space(margin);
-                    ui.vertical(|ui| {
-                        ui.set_max_width(width);
+                reader::in_column(ui, size, |ui| {
                         ui.add_space(16.0);
                         ui.horizontal(|ui| {
                             ui.label(
@@ -215,7 +210,6 @@ impl KhabarApp {
                             ui.add_space(if n + 1 == d.stories.len() { 40.0 } else { 8.0 });
                         }
                     });
-                });
             });
         if close {
             self.stories.digest.open = false;

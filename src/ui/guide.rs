@@ -330,51 +330,45 @@ impl KhabarApp {
             });
             return;
         }
-        let width = reader::column_width(size).min(ui.available_width() - 24.0);
-        let margin = ((ui.available_width() - width) / 2.0).max(12.0);
-        ui.horizontal(|ui| {
-            ui.add_space(margin);
-            ui.vertical(|ui| {
-                ui.set_max_width(width);
-                ui.add_space(48.0);
-                ui.label(RichText::new("Welcome to Khabar").size(size * 1.6).strong());
-                ui.add_space(6.0);
-                ui.label(
-                    RichText::new(
-                        "Khabar keeps the news you follow on this computer: the headlines, the \
+        reader::in_column(ui, size, |ui| {
+            ui.add_space(48.0);
+            ui.label(RichText::new("Welcome to Khabar").size(size * 1.6).strong());
+            ui.add_space(6.0);
+            ui.label(
+                RichText::new(
+                    "Khabar keeps the news you follow on this computer: the headlines, the \
                          clean article and its pictures, ready to read offline.",
-                    )
-                    .size(size),
-                );
-                ui.add_space(18.0);
+                )
+                .size(size),
+            );
+            ui.add_space(18.0);
+            self.welcome_step(
+                ui,
+                Step::AddFeed,
+                "Add a feed…",
+                "Paste a site's address or a feed link; Khabar finds the site's feeds.",
+                size,
+            );
+            self.welcome_step(
+                ui,
+                Step::ImportOpml,
+                "Import OPML…",
+                "Bring your subscriptions from another reader.",
+                size,
+            );
+            if self.guide.demo.is_some() {
                 self.welcome_step(
                     ui,
-                    Step::AddFeed,
-                    "Add a feed…",
-                    "Paste a site's address or a feed link; Khabar finds the site's feeds.",
-                    size,
-                );
-                self.welcome_step(
-                    ui,
-                    Step::ImportOpml,
-                    "Import OPML…",
-                    "Bring your subscriptions from another reader.",
-                    size,
-                );
-                if self.guide.demo.is_some() {
-                    self.welcome_step(
-                        ui,
-                        Step::Demo,
-                        "Try the demo newsroom",
-                        "A small newsroom served from this computer, with an Urdu outlet and a \
+                    Step::Demo,
+                    "Try the demo newsroom",
+                    "A small newsroom served from this computer, with an Urdu outlet and a \
                          feed that fails on purpose. It opens in a window of its own and needs \
                          no network; your subscriptions are not touched.",
-                        size,
-                    );
-                }
-                ui.add_space(12.0);
-                reader::muted(ui, "Press ? for the keyboard shortcuts.", size * 0.85);
-            });
+                    size,
+                );
+            }
+            ui.add_space(12.0);
+            reader::muted(ui, "Press ? for the keyboard shortcuts.", size * 0.85);
         });
     }
 

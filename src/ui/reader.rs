@@ -10,6 +10,23 @@ use egui::{Color32, FontId, RichText, Sense, Ui};
 use super::app::KhabarApp;
 use crate::extract::{Article, Block, Inline};
 
+/// Lays `add` out in the reading column for text of `size` points: at most
+/// [`column_width`] wide, centred, with a margin on each side. The reader,
+/// the digest and the welcome page share it.
+pub fn in_column<R>(ui: &mut egui::Ui, size: f32, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
+    let width = column_width(size).min(ui.available_width() - 24.0);
+    let margin = ((ui.available_width() - width) / 2.0).max(12.0);
+    ui.horizontal(|ui| {
+        ui.add_space(margin);
+        ui.vertical(|ui| {
+            ui.set_max_width(width);
+            add(ui)
+        })
+        .inner
+    })
+    .inner
+}
+
 /// Reading column width in points for a body font size.
 pub fn column_width(font_size: f32) -> f32 {
     // About 70 characters of proportional text.
@@ -339,103 +356,94 @@ impl KhabarApp {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                let width = column_width(size).min(ui.available_width() - 24.0);
-                let margin = ((ui.available_width() - width) / 2.0).max(12.0);
-                ui.horizontal(|ui| {
-                    ui.add_space(margin);
-                    ui.vertical(|ui| {
-                        ui.set_max_width(width);
-                        ui.add_space(16.0);
-                        let doc = open.article.as_ref().and_then(|a| a.document.as_ref());
-                        let title = doc.map_or(open.item.title.as_str(), |d| d.meta.title.as_str());
-                        let title = if title.is_empty() {
-                            open.item.title.as_str()
-                        } else {
-                            title
-                        };
-                        let fmt = egui::TextFormat::simple(
-                            egui::FontId::proportional(size * 1.6),
-                            ui.visuals().strong_text_color(),
-                        );
-                        text_block(ui, title, fmt, &self.highlight);
-                        // The date first: it starts the line left to right,
-                        // so an Urdu outlet after it cannot turn the date's
-                        // numbers around (UAX #9 rule W2).
-                        let mut meta =
-                            vec![open.item.published.replace('T', " ").replace('Z', " UTC")];
-                        meta.push(open.item.feed.clone());
-                        if let Some(a) = doc
-                            .and_then(|d| d.meta.byline.clone())
-                            .or(open.item.author.clone())
+                in_column(ui, size, |ui| {
+                    ui.add_space(16.0);
+                    let doc = open.article.as_ref().and_then(|a| a.document.as_ref());
+                    let title = doc.map_or(open.item.title.as_str(), |d| d.meta.title.as_str());
+                    let title = if title.is_empty() {
+                        open.item.title.as_str()
+                    } else {
+                        title
+                    };
+                    let fmt = egui::TextFormat::simple(
+                        egui::FontId::proportional(size * 1.6),
+                        ui.visuals().strong_text_color(),
+                    );
+                    text_block(ui, title, fmt, &self.highlight);
+                    // The date first: it starts the line left to right,
+                    // so an Urdu outlet after it cannot turn the date's
+                    // numbers around (UAX #9 rule W2).
+                    let mut meta = vec![open.item.published.replace('T', " ").replace('Z', " UTC")];
+                    meta.push(open.item.feed.clone());
+                    if let Some(a) = doc
+                        .and_then(|d| d.meta.byline.clone())
+                        .or(open.item.author.clone())
+                    {
+                        meta.push(a);
+                    }
+                    let fmt = egui::TextFormat::simple(
+                        egui::FontId::proportional(size * 0.85),
+                        ui.visuals().weak_text_color(),
+                    );
+                    text_block(ui, &meta.join(" · "), fmt, &[]);
+                    ui.horizontal(|ui| {
+                        if let Some(l) = &open.item.link
+                            && ui.button("Open original").on_hover_text("o").clicked()
                         {
-                            meta.push(a);
+                            link = Some(l.clone());
                         }
-                        let fmt = egui::TextFormat::simple(
-                            egui::FontId::proportional(size * 0.85),
-                            ui.visuals().weak_text_color(),
-                        );
-                        text_block(ui, &meta.join(" · "), fmt, &[]);
-                        ui.horizontal(|ui| {
-                            if let Some(l) = &open.item.link
-                                && ui.button("Open original").on_hover_text("o").clicked()
+                        if doc.is_some() {
+                            let label = if open.feed_text {
+                                "Show article"
+                            } else {
+                                "Show feed text"
+                            };
+                            if ui.button(label).clicked()
+                                && let Some(o) = &mut self.open
                             {
-                                link = Some(l.clone());
-                            }
-                            if doc.is_some() {
-                                let label = if open.feed_text {
-                                    "Show article"
-                                } else {
-                                    "Show feed text"
-                                };
-                                if ui.button(label).clicked()
-                                    && let Some(o) = &mut self.open
-                                {
-                                    o.feed_text = !o.feed_text;
-                                }
-                            }
-                        });
-                        self.also_reported_by(ui, size);
-                        ui.add_space(12.0);
-                        match doc {
-                            Some(d) if !open.feed_text => {
-                                let mut pics = Pictures {
-                                    hashes: &open.image_hashes,
-                                    refused: &open.image_refusals,
-                                    dir: self.images_dir.as_deref(),
-                                    images: &mut self.images,
-                                };
-                                if let Some(l) =
-                                    article_body(ui, d, size, &mut pics, &self.highlight)
-                                {
-                                    link = Some(l);
-                                }
-                            }
-                            _ => {
-                                let html = open
-                                    .item
-                                    .content
-                                    .as_deref()
-                                    .or(open.item.summary.as_deref())
-                                    .unwrap_or("");
-                                for p in crate::parse::html_paragraphs(html) {
-                                    paragraph(
-                                        ui,
-                                        &[crate::extract::Inline::Text { text: p }],
-                                        size,
-                                        false,
-                                        &self.highlight,
-                                    );
-                                    ui.add_space(size * 0.7);
-                                }
-                                if let Some(reason) =
-                                    open.article.as_ref().and_then(|a| a.reason.as_deref())
-                                {
-                                    muted(ui, format!("The feed's own text: {reason}"), size * 0.8);
-                                }
+                                o.feed_text = !o.feed_text;
                             }
                         }
-                        ui.add_space(40.0);
                     });
+                    self.also_reported_by(ui, size);
+                    ui.add_space(12.0);
+                    match doc {
+                        Some(d) if !open.feed_text => {
+                            let mut pics = Pictures {
+                                hashes: &open.image_hashes,
+                                refused: &open.image_refusals,
+                                dir: self.images_dir.as_deref(),
+                                images: &mut self.images,
+                            };
+                            if let Some(l) = article_body(ui, d, size, &mut pics, &self.highlight) {
+                                link = Some(l);
+                            }
+                        }
+                        _ => {
+                            let html = open
+                                .item
+                                .content
+                                .as_deref()
+                                .or(open.item.summary.as_deref())
+                                .unwrap_or("");
+                            for p in crate::parse::html_paragraphs(html) {
+                                paragraph(
+                                    ui,
+                                    &[crate::extract::Inline::Text { text: p }],
+                                    size,
+                                    false,
+                                    &self.highlight,
+                                );
+                                ui.add_space(size * 0.7);
+                            }
+                            if let Some(reason) =
+                                open.article.as_ref().and_then(|a| a.reason.as_deref())
+                            {
+                                muted(ui, format!("The feed's own text: {reason}"), size * 0.8);
+                            }
+                        }
+                    }
+                    ui.add_space(40.0);
                 });
             });
         if let Some(l) = link {
