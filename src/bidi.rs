@@ -254,9 +254,86 @@ pub fn visual_string(text: &str, line: &Line) -> String {
     out
 }
 
+/// Whether `c` is a directional embedding, override or isolate control
+/// (U+202A-202E, U+2066-2069): characters that reorder the text around them.
+pub fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` for display, without its embedding, override and isolate controls,
+/// so that a title such as "moc.knab\u{202E}" cannot show itself as another
+/// string: what is shown is the text's own order. The marks LRM, RLM and ALM
+/// (U+200E, U+200F, U+061C) stay: they only settle neutral characters next
+/// to them, and Urdu and Arabic text uses them legitimately. Stored text
+/// keeps everything; this is for what is shown.
+pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_direction_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().filter(|c| !is_direction_control(*c)).collect())
+}
+
+/// [`neutralise`] on bytes that may not be UTF-8 (the command line's output):
+/// the controls' UTF-8 sequences are removed, every other byte is kept.
+pub fn neutralise_bytes(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    // U+202A-202E: E2 80 AA-AE; U+2066-2069: E2 81 A6-A9.
+    let control = |w: &[u8]| {
+        w[0] == 0xE2
+            && ((w[1] == 0x80 && (0xAA..=0xAE).contains(&w[2]))
+                || (w[1] == 0x81 && (0xA6..=0xA9).contains(&w[2])))
+    };
+    if !bytes.windows(3).any(control) {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes.len() - i >= 3 && control(&bytes[i..i + 3]) {
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn direction_controls_are_neutralised_for_display() {
+        // An override that would show "evil.example" as "elpmaxe.live".
+        let spoof = "\u{202E}elpmaxe.live\u{202C} news";
+        assert_eq!(neutralise(spoof), "elpmaxe.live news");
+        // Isolates too; marks and other text stay.
+        let iso = "a\u{2066}b\u{2067}c\u{2068}d\u{2069}e\u{200F}f\u{061C}";
+        assert_eq!(neutralise(iso), "abcde\u{200F}f\u{061C}");
+        assert!(matches!(
+            neutralise("خبریں today"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}'] {
+            assert!(is_direction_control(c));
+        }
+        assert!(!is_direction_control('\u{200E}'));
+    }
+
+    #[test]
+    fn bytes_lose_only_the_controls() {
+        let mut b = "x\u{202E}y\u{2069}z\u{2014}".as_bytes().to_vec();
+        b.push(0xFF);
+        b.extend_from_slice(&[0xE2, 0x80]);
+        let out = neutralise_bytes(&b);
+        let mut want = "xyz\u{2014}".as_bytes().to_vec();
+        want.extend_from_slice(&[0xFF, 0xE2, 0x80]);
+        assert_eq!(out.as_ref(), want.as_slice());
+        assert!(matches!(
+            neutralise_bytes(b"plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     /// Every character one unit wide.
     fn unit(s: &str, _style: usize, _rtl: bool) -> f32 {

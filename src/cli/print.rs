@@ -48,17 +48,22 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     Ok(())
 }
 
-/// Write text through a locked stdout.
+/// Write text through a locked stdout, without bidi embedding, override and
+/// isolate controls ([`khabar::bidi::neutralise_bytes`]), so that a title
+/// cannot show itself in a terminal as another.
 pub fn raw(text: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let mut buf = Vec::new();
+    text(&mut buf)?;
     let mut out = std::io::stdout().lock();
-    text(&mut out)?;
+    out.write_all(&khabar::bidi::neutralise_bytes(&buf))?;
     out.flush()?;
     Ok(())
 }
 
-/// One line on stdout.
+/// One line on stdout (bidi controls neutralised, as in [`raw`]).
 pub fn line(s: impl Display) -> Result<()> {
-    writeln!(std::io::stdout().lock(), "{s}")?;
+    let s = s.to_string();
+    writeln!(std::io::stdout().lock(), "{}", khabar::bidi::neutralise(&s))?;
     Ok(())
 }
 
