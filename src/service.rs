@@ -8,6 +8,14 @@
 //! failed with a DNS or connection error) the service says so and retries
 //! with a short, growing delay, so polling resumes by itself.
 //!
+//! Sync with the reader's own server runs here too: after a scheduled
+//! poll, once per poll interval, each account is synced in turn
+//! ([`crate::sync::sync_account`]) and its state
+//! ([`crate::sync::status::AccountStatus`]) goes to the window in an
+//! [`Event::SyncStatus`]. Accounts are added (password checked and kept in
+//! the keyring or a 0600 file) and removed through commands, so the window
+//! never writes the store or waits on the network.
+//!
 //! Nothing here knows about egui.
 
 use std::path::PathBuf;
@@ -21,7 +29,22 @@ use crate::model::{self, ItemId};
 use crate::poller::{FeedResult, PollEvent, PollOptions, PollSummary, Poller};
 use crate::schedule::Policy;
 use crate::store::Store;
+use crate::store::sync::AccountKind;
+use crate::sync::accounts::{self, Secrets};
+use crate::sync::status::{self, AccountStatus};
+use crate::sync::{Client, Http, SyncError, SyncOptions};
 use crate::topics::{TopicId, TopicSpec};
+
+/// A password on its way to the service: never printed, not even by
+/// `{:?}` of a command.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(pub String);
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(hidden)")
+    }
+}
 
 /// What the window asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +86,22 @@ pub enum Command {
     RemoveTopic(TopicId),
     /// Mute a topic until a time (None unmutes).
     MuteTopic(TopicId, Option<i64>),
+    /// Sync every account now (and poll the feeds that are due).
+    SyncNow,
+    /// Add a sync account: the password is checked with the server first;
+    /// a refused one adds nothing ([`Event::AccountRefused`]).
+    AddAccount {
+        /// Protocol.
+        kind: AccountKind,
+        /// The server's API address.
+        url: String,
+        /// User name or email.
+        username: String,
+        /// The password, kept in the keyring or a 0600 file.
+        password: Password,
+    },
+    /// Remove a sync account (its feeds and items stay).
+    RemoveAccount(i64),
     /// Stop the service.
     Shutdown,
 }
@@ -102,6 +141,28 @@ pub enum Event {
     /// Followed topics got new articles in the poll that just finished:
     /// (topic, new articles, newest headline), for one batched notification.
     NewHits(Vec<(String, i64, String)>),
+    /// The state of every sync account (sent whole after each change).
+    SyncStatus(Vec<AccountStatus>),
+    /// An account asked for by [`Command::AddAccount`] was added.
+    AccountAdded {
+        /// Its address, as given.
+        url: String,
+        /// Its user, as given.
+        username: String,
+        /// What happened, in plain words.
+        message: String,
+    },
+    /// An account asked for by [`Command::AddAccount`] was not added.
+    AccountRefused {
+        /// Its address, as given.
+        url: String,
+        /// Its user, as given.
+        username: String,
+        /// Why, in a few plain words ("wrong user name or password").
+        reason: String,
+        /// The full cause, naming the server.
+        detail: String,
+    },
 }
 
 /// The window's end of the service.
@@ -139,6 +200,27 @@ pub struct ServiceConfig {
     pub fetch: FetchConfig,
     /// Fetch full articles.
     pub articles: bool,
+    /// Sync settings.
+    pub sync: SyncSetup,
+}
+
+/// How the service syncs.
+#[derive(Debug, Clone)]
+pub struct SyncSetup {
+    /// Timeouts and article fetching of a sync.
+    pub options: SyncOptions,
+    /// Keep passwords in the keyring where one answers (else in files;
+    /// `KHABAR_NO_KEYRING` turns it off too).
+    pub keyring: bool,
+}
+
+impl Default for SyncSetup {
+    fn default() -> Self {
+        SyncSetup {
+            options: SyncOptions::default(),
+            keyring: true,
+        }
+    }
 }
 
 /// Starts the service thread. `waker` is called after events are sent.
@@ -199,6 +281,22 @@ fn run(
             return;
         }
     };
+    let secrets = if config.sync.keyring {
+        Secrets::new(&config.data_dir)
+    } else {
+        Secrets::files_only(&config.data_dir)
+    };
+    let mut sync_opts = config.sync.options.clone();
+    sync_opts.articles.articles &= config.articles;
+    let mut sync_state: Vec<AccountStatus> = Vec::new();
+    if let Ok(list) = poller.store().accounts()
+        && !list.is_empty()
+    {
+        sync_state = list.iter().map(AccountStatus::of).collect();
+        cx.send(Event::SyncStatus(sync_state.clone()));
+    }
+    let mut sync_every = Policy::default().interval;
+    let mut next_sync = 0i64;
     let mut offline_streak = 0u32;
     // After an offline poll the feeds carry error backoffs that were not
     // their fault: the retry polls all of them.
@@ -266,6 +364,7 @@ fn run(
                     interval: i64::from(poll_minutes.max(10)) * 60,
                     ..Policy::default()
                 };
+                sync_every = policy.interval;
                 poller.set_policy(policy);
                 poller.set_image_caps(
                     image_cap_mb as usize * 1024 * 1024,
@@ -346,6 +445,60 @@ fn run(
                 let r = poller.store().mute_topic(id, until);
                 report(&cx, r.map_err(|e| e.to_string()), None);
             }
+            Some(Command::SyncNow) => {
+                next_sync = 0;
+                next_poll = 0;
+            }
+            Some(Command::AddAccount {
+                kind,
+                url,
+                username,
+                password,
+            }) => {
+                let added = add_account(
+                    &rt,
+                    poller.store(),
+                    &secrets,
+                    &sync_opts,
+                    (kind, &url, &username),
+                    &password.0,
+                );
+                match added {
+                    Ok(message) => {
+                        cx.send(Event::AccountAdded {
+                            url,
+                            username,
+                            message,
+                        });
+                        refresh_sync_state(poller.store(), &mut sync_state);
+                        cx.send(Event::SyncStatus(sync_state.clone()));
+                        // Its first sync, now.
+                        next_sync = 0;
+                        next_poll = 0;
+                    }
+                    Err(e) => cx.send(Event::AccountRefused {
+                        url,
+                        username,
+                        reason: status::plain(&e),
+                        detail: e.to_string(),
+                    }),
+                }
+            }
+            Some(Command::RemoveAccount(id)) => {
+                match accounts::remove_account(poller.store(), &secrets, id) {
+                    Ok(a) => report(
+                        &cx,
+                        Ok(()),
+                        Some(format!(
+                            "Removed the {}; its feeds and articles stay",
+                            a.label()
+                        )),
+                    ),
+                    Err(e) => cx.send(Event::Failed(e.to_string())),
+                }
+                refresh_sync_state(poller.store(), &mut sync_state);
+                cx.send(Event::SyncStatus(sync_state.clone()));
+            }
             Some(Command::PollNow) | None => {
                 // One poll at a time on a store: a background `khabar poll`
                 // holding the lock makes this one wait a minute.
@@ -367,6 +520,10 @@ fn run(
                 let force =
                     matches!(cmd, Some(Command::PollNow)) || std::mem::take(&mut force_next);
                 let summary = poll(&rt, &mut poller, &cx, force, config.articles);
+                if model::now() >= next_sync || matches!(cmd, Some(Command::PollNow)) {
+                    sync_all(&rt, &mut poller, &cx, &secrets, &sync_opts, &mut sync_state);
+                    next_sync = model::now() + sync_every;
+                }
                 let now = model::now();
                 if let Some((s, all_offline)) = summary {
                     {
@@ -394,6 +551,94 @@ fn run(
                 }
                 next_poll = next_due(&mut poller).max(now + 60);
             }
+        }
+    }
+}
+
+/// Checks the password with the server, then keeps the account and its
+/// password. A server that cannot be reached now does not stop the adding
+/// (Khabar syncs when it can); a refusal or a wrong answer does.
+fn add_account(
+    rt: &tokio::runtime::Runtime,
+    store: &Store,
+    secrets: &Secrets,
+    opts: &SyncOptions,
+    (kind, url, username): (AccountKind, &str, &str),
+    password: &str,
+) -> Result<String, SyncError> {
+    crate::fetch::guard::parse_http_url(url.trim())
+        .map_err(|e| SyncError::Password(format!("the server address is not usable: {e}")))?;
+    if password.is_empty() {
+        return Err(SyncError::Password("the password is empty".into()));
+    }
+    let (account, _kept) = accounts::add_account(store, secrets, kind, url, username, password)?;
+    let checked =
+        Http::new(opts).and_then(|http| rt.block_on(Client::login(&http, &account, password)));
+    match checked {
+        Ok(_) => Ok(format!("Added the {}", account.label())),
+        Err(e) if e.is_unreachable() => Ok(format!(
+            "Added the {}; the server cannot be reached now, Khabar syncs when it can",
+            account.label()
+        )),
+        Err(e) => {
+            let _ = accounts::remove_account(store, secrets, account.id);
+            Err(e)
+        }
+    }
+}
+
+/// Makes `state` follow the stored accounts, keeping what is known of
+/// the ones already there.
+fn refresh_sync_state(store: &Store, state: &mut Vec<AccountStatus>) {
+    let Ok(list) = store.accounts() else { return };
+    let old = std::mem::take(state);
+    *state = list
+        .iter()
+        .map(|a| {
+            old.iter()
+                .find(|o| o.id == a.id)
+                .cloned()
+                .unwrap_or_else(|| AccountStatus::of(a))
+        })
+        .collect();
+}
+
+/// Syncs every account in turn, reporting each one's state.
+fn sync_all(
+    rt: &tokio::runtime::Runtime,
+    poller: &mut Poller,
+    cx: &Ctx,
+    secrets: &Secrets,
+    opts: &SyncOptions,
+    state: &mut Vec<AccountStatus>,
+) {
+    refresh_sync_state(poller.store(), state);
+    let list = match poller.store().accounts() {
+        Ok(l) => l,
+        Err(e) => {
+            cx.send(Event::Failed(format!("cannot read the sync accounts: {e}")));
+            return;
+        }
+    };
+    for account in list {
+        let Some(i) = state.iter().position(|s| s.id == account.id) else {
+            continue;
+        };
+        state[i].running = true;
+        cx.send(Event::SyncStatus(state.clone()));
+        let result = secrets.load(&account).and_then(|password| {
+            rt.block_on(crate::sync::sync_account(
+                poller,
+                &account,
+                &password,
+                opts,
+                &mut |_| {},
+            ))
+        });
+        state[i].finished(result.as_ref().map(|_| ()), model::now());
+        cx.send(Event::SyncStatus(state.clone()));
+        if result.is_ok() {
+            cx.send(Event::DataChanged);
         }
     }
 }

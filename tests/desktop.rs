@@ -39,6 +39,7 @@ fn the_window_does_not_poll_while_a_background_poll_holds_the_store() {
             poll_on_start: false,
             fetch: test_fetch_config(),
             articles: false,
+            sync: Default::default(),
         },
         Box::new(|| {}),
     )

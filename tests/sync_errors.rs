@@ -297,3 +297,63 @@ fn an_outage_in_the_middle_keeps_the_outbox_until_the_server_is_back() {
     assert_eq!(flags(&mut p, five), (false, true));
     assert!(p.store().account(a.id).unwrap().last_error.is_none());
 }
+
+#[test]
+fn fever_pages_of_fifty_are_pulled_until_none_are_left() {
+    // Fever answers at most 50 items per call: the pull asks again with
+    // the highest id seen until an answer is empty.
+    let dir = tempfile::tempdir().unwrap();
+    let srv = FeverServer::start();
+    srv.state.lock().unwrap().add_items(11, 1_000 - 5);
+    let mut p = poller(dir.path());
+    let a = account(&mut p, &srv.url());
+    let r = sync(&mut p, &a, PASSWORD).unwrap();
+    assert_eq!(r.new_items, 1_000, "{r:?}");
+    assert_eq!(p.store().item_count().unwrap(), 1_000);
+    let calls = srv
+        .state
+        .lock()
+        .unwrap()
+        .log
+        .iter()
+        .filter(|c| c.as_str() == "items")
+        .count();
+    assert_eq!(calls, 1_000 / 50 + 1, "20 full pages and an empty one");
+    assert_eq!(
+        p.store().account(a.id).unwrap().cursor.as_deref(),
+        Some("1000")
+    );
+    // The next sync asks once, after the last id, and gets nothing new.
+    let r = sync(&mut p, &a, PASSWORD).unwrap();
+    assert_eq!(r.new_items, 0, "{r:?}");
+}
+
+#[test]
+fn ten_thousand_new_items_keep_what_was_stored_and_marked_locally() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = FeverServer::seed();
+    state.page = 0;
+    let srv = FeverServer::start_on(0, Arc::new(Mutex::new(state)));
+    let mut p = poller(dir.path());
+    let a = account(&mut p, &srv.url());
+    sync(&mut p, &a, PASSWORD).unwrap();
+    let one = item_of(&mut p, &a, 1);
+    let three = item_of(&mut p, &a, 3);
+    let four = item_of(&mut p, &a, 4);
+    let text_before = p.store().item(one).unwrap().content;
+    p.store().mark_items(&[three], Mark::Read).unwrap();
+    p.store().mark_items(&[four], Mark::Star).unwrap();
+    // 9,995 new items in one answer.
+    srv.state.lock().unwrap().add_items(11, 10_000 - 5);
+    let r = sync(&mut p, &a, PASSWORD).unwrap();
+    assert_eq!((r.new_items, r.pushed), (10_000 - 5, 2), "{r:?}");
+    assert_eq!(p.store().item_count().unwrap(), 10_000);
+    assert_eq!(flags(&mut p, one), (true, false));
+    assert_eq!(flags(&mut p, three), (true, false));
+    assert_eq!(flags(&mut p, four), (false, true));
+    assert_eq!(p.store().item(one).unwrap().content, text_before);
+    assert!(text_before.is_some());
+    assert_eq!(outbox_len(&mut p, &a), 0);
+    let s = srv.state.lock().unwrap();
+    assert!(s.read.contains(&3) && s.saved.contains(&4));
+}

@@ -182,6 +182,7 @@ fn following_a_topic_in_the_window() {
             poll_on_start: false,
             fetch: khabar::fetch::FetchConfig::default(),
             articles: false,
+            sync: Default::default(),
         },
         Box::new(|| {}),
     )

@@ -196,6 +196,7 @@ fn opening_a_story_marks_every_report_read_through_the_service() {
             poll_on_start: false,
             fetch: khabar::fetch::FetchConfig::default(),
             articles: false,
+            sync: Default::default(),
         },
         Box::new(move || ctx.request_repaint()),
     )

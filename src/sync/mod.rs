@@ -33,6 +33,7 @@ pub mod accounts;
 pub mod fever;
 pub mod greader;
 pub mod outbox;
+pub mod status;
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;

@@ -207,6 +207,8 @@ pub struct KhabarApp {
     pub(super) raise: bool,
     /// Story rows, their expansion, "Also reported by", the digest view.
     pub stories: super::stories::StoryView,
+    /// Settings → Accounts, and every sync account's state.
+    pub accounts: super::dialogs::accounts::Accounts,
 }
 
 impl KhabarApp {
@@ -257,6 +259,7 @@ impl KhabarApp {
             instance: None,
             raise: false,
             stories: Default::default(),
+            accounts: Default::default(),
         };
         // The first frame runs the view queries (see `ui`), so that the
         // window shows before a large list has loaded.
@@ -442,6 +445,24 @@ impl KhabarApp {
                 }
                 Event::Done(m) => self.message = Some((m, false)),
                 Event::Failed(m) => self.message = Some((m, true)),
+                Event::SyncStatus(list) => {
+                    self.accounts.list = list;
+                    changed = true;
+                }
+                Event::AccountAdded {
+                    url,
+                    username,
+                    message,
+                } => {
+                    self.accounts.added(&url, &username);
+                    self.message = Some((message, false));
+                }
+                Event::AccountRefused {
+                    url,
+                    username,
+                    reason,
+                    detail,
+                } => self.accounts.refused(&url, &username, reason, detail),
                 Event::NewHits(hits) => {
                     if self.prefs.notifications {
                         notify::notify(&hits);
@@ -513,6 +534,7 @@ impl KhabarApp {
             self.add_open = false;
             self.settings_open = false;
             self.opml_open = false;
+            self.accounts.open = false;
             self.topic_draft = None;
         }
     }

@@ -1,5 +1,6 @@
 //! The top bar (poll, add feed, OPML, settings, search, theme, help) and the
-//! status bar (offline, poll progress, last poll, the last message).
+//! status bar (offline, poll progress, last poll, sync state, the last
+//! message).
 
 use egui::RichText;
 
@@ -103,6 +104,21 @@ impl KhabarApp {
                     );
                 } else if let Some(at) = self.status.last {
                     ui.label(format!("Last poll {}", relative(model::now(), at)));
+                }
+                if let Some((text, err, tip)) =
+                    crate::sync::status::summary(&self.accounts.list, model::now())
+                {
+                    ui.separator();
+                    let rich = if err {
+                        RichText::new(text).color(reader::error_color(ui))
+                    } else {
+                        RichText::new(text)
+                    };
+                    let r = ui.add(egui::Label::new(rich).sense(egui::Sense::click()));
+                    if r.on_hover_text(tip).clicked() {
+                        self.accounts.open = true;
+                    }
+                    ui.separator();
                 }
                 if let Some((m, err)) = &self.message {
                     let color = if *err {

@@ -113,6 +113,7 @@ pub fn run_with(
                     poll_on_start: true,
                     fetch: crate::fetch::FetchConfig::default(),
                     articles: true,
+                    sync: Default::default(),
                 },
                 Box::new(move || ctx.request_repaint()),
             )

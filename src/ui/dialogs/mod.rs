@@ -1,7 +1,8 @@
-//! The dialogs, one file each: add a feed, OPML, settings, a topic, the
-//! keyboard help. Each is a method on the app that draws its window while
+//! The dialogs, one file each: add a feed, OPML, settings, sync accounts,
+//! a topic, the keyboard help. Each is a method on the app that draws its window while
 //! its flag (or draft) is set; [`KhabarApp::dialogs`] draws those open.
 
+pub mod accounts;
 mod add_feed;
 mod help;
 mod opml;
@@ -21,6 +22,9 @@ impl KhabarApp {
         }
         if self.settings_open {
             self.settings_dialog(ctx);
+        }
+        if self.accounts.open {
+            self.accounts_dialog(ctx);
         }
         if self.opml_open {
             self.opml_dialog(ctx);

@@ -1,5 +1,6 @@
 //! The settings dialog: poll interval, image caps, notifications, mark
-//! read on open, and which feeds save full articles.
+//! read on open, which feeds save full articles, and the way to
+//! Settings → Accounts (sync).
 
 use egui::RichText;
 
@@ -55,6 +56,12 @@ impl KhabarApp {
                     "Mark articles read when opened",
                 );
                 self.story_rows_setting(ui);
+                ui.horizontal(|ui| {
+                    ui.label("Sync with your own server");
+                    if ui.button("Accounts…").clicked() {
+                        self.accounts.open = true;
+                    }
+                });
                 ui.separator();
                 ui.label(RichText::new("Save full articles for offline reading").strong());
                 let feeds = self.feeds.clone();
