@@ -116,6 +116,14 @@ pub fn of(declared: Option<&str>, title: &str, text: &str) -> Option<String> {
     if let Some(l) = declared.and_then(from_declared) {
         return Some(l);
     }
+    detect_item(title, text)
+}
+
+/// The detected half of [`of`]: the language of an article's title and
+/// text when nothing is declared. `of(d, t, x)` is
+/// `d.and_then(from_declared).or_else(|| detect_item(t, x))`, so the poll can
+/// run this on a parse worker and settle the declared half in the store.
+pub fn detect_item(title: &str, text: &str) -> Option<String> {
     // `detect` looks at the first SAMPLE bytes only: copy no more of the
     // body than can reach them (a few bytes over, so the cut `detect` makes
     // falls where it would in the whole text).

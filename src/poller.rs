@@ -174,6 +174,9 @@ enum TaskOk {
     },
     Parsed {
         doc: Box<IncomingFeed>,
+        /// Its items' text analysed on the parse worker
+        /// (`store::prepare_items`), for the store to use.
+        prepared: Vec<crate::store::topics::Prepared>,
         /// What was repaired in a broken document.
         warning: Option<String>,
         validators: Validators,
@@ -460,6 +463,7 @@ impl Poller {
             }
             Ok(TaskOk::Parsed {
                 doc,
+                prepared,
                 warning,
                 validators,
                 max_age,
@@ -490,7 +494,9 @@ impl Poller {
                 if let Some(icon) = &doc.icon_url {
                     self.icon_hints.insert(feed.id, icon.clone());
                 }
-                let stats = self.store.apply_feed(feed.id, &doc, &record)?;
+                let stats =
+                    self.store
+                        .apply_feed_prepared(feed.id, &doc, Some(prepared), &record)?;
                 self.store.set_feed_warning(feed.id, warning.as_deref())?;
                 Ok(FeedResult::Fetched {
                     new_items: stats.new_items,
@@ -647,14 +653,21 @@ async fn fetch_and_parse(
                 .and_then(fetch::charset::charset_param);
             let base = f.final_url.clone();
             let body = f.body;
+            // The items' text analysis (tokens, language) runs here too, on
+            // the parse worker beside other feeds' fetches, not in the
+            // store's transaction.
             let parsed = tokio::task::spawn_blocking(move || {
-                parse::parse_feed_lenient(&body, charset.as_deref(), Some(&base))
+                parse::parse_feed_lenient(&body, charset.as_deref(), Some(&base)).map(|p| {
+                    let prepared = crate::store::prepare_items(&p.feed);
+                    (p, prepared)
+                })
             })
             .await
             .unwrap_or_else(|e| Err(ParseError::Panicked(e.to_string())));
             match parsed {
-                Ok(parsed) => Ok(TaskOk::Parsed {
+                Ok((parsed, prepared)) => Ok(TaskOk::Parsed {
                     doc: Box::new(parsed.feed),
+                    prepared,
                     warning: parsed.warning,
                     validators: f.validators,
                     max_age: f.cache.max_age,

@@ -130,8 +130,8 @@ fn dump(s: &Store) -> Vec<String> {
 
 /// Stores every fixture feed (twice: as published, then with edits) into a
 /// fresh store following a few topics, the straightforward way or not.
-fn ingest(straightforward: bool) -> Vec<String> {
-    reference::set(straightforward);
+fn ingest(mode: Mode) -> Vec<String> {
+    reference::set(mode == Mode::Plain);
     let mut s = Store::open_in_memory().unwrap();
     let topics = [
         TopicSpec::follow("quake", "earthquake OR زلزلہ"),
@@ -149,16 +149,21 @@ fn ingest(straightforward: bool) -> Vec<String> {
     for t in &topics {
         s.add_topic(t, 0).unwrap();
     }
+    // Declared language in round 1 and round 2: the last set stops
+    // declaring one (the feed's row keeps it; the poll's parse worker,
+    // seeing none, detects ahead and the store must still prefer the row's).
     let sets = [
-        ("en", EN, Some("en-GB")),
-        ("ur", UR, Some("ur")),
-        ("mixed", MIXED, None),
-        ("en-undeclared", EN, None),
+        ("en", EN, [Some("en-GB"); 2]),
+        ("ur", UR, [Some("ur"); 2]),
+        ("mixed", MIXED, [None; 2]),
+        ("en-undeclared", EN, [None; 2]),
+        ("mixed-then-undeclared", MIXED, [Some("ur"), None]),
+        ("bad-tag", MIXED, [Some("english"); 2]),
     ];
     let mut ids: Vec<(String, FeedId)> = Vec::new();
     for round in 1..=2 {
         for (set, tsv, lang) in sets {
-            for (outlet, xml) in feeds(tsv, lang, round) {
+            for (outlet, xml) in feeds(tsv, lang[round as usize - 1], round) {
                 let key = format!("{set}/{outlet}");
                 let id = match ids.iter().find(|(k, _)| *k == key) {
                     Some((_, id)) => *id,
@@ -177,7 +182,13 @@ fn ingest(straightforward: bool) -> Vec<String> {
                     validators: Validators::default(),
                     new_url: None,
                 };
-                s.apply_feed(id, &doc, &record).unwrap();
+                if mode == Mode::Prepared {
+                    // What the poller does: analysed on the parse worker.
+                    let pre = super::prepare_items(&doc);
+                    s.apply_feed_prepared(id, &doc, Some(pre), &record).unwrap();
+                } else {
+                    s.apply_feed(id, &doc, &record).unwrap();
+                }
             }
         }
     }
@@ -185,10 +196,26 @@ fn ingest(straightforward: bool) -> Vec<String> {
     dump(&s)
 }
 
+/// How items reach the store.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Mode {
+    /// Insert, then analyse and update the row (`reference`).
+    Plain,
+    /// `apply_feed`: analysed in the transaction before the insert.
+    Fast,
+    /// `apply_feed_prepared`: analysed ahead, as on the poll's parse workers.
+    Prepared,
+}
+
 #[test]
 fn ingest_stores_what_the_straightforward_path_stores() {
-    let fast = ingest(false);
-    let plain = ingest(true);
+    let plain = ingest(Mode::Plain);
+    let prepared = ingest(Mode::Prepared);
+    assert_eq!(prepared.len(), plain.len());
+    for (a, b) in prepared.iter().zip(&plain) {
+        assert_eq!(a, b, "prepared ahead");
+    }
+    let fast = ingest(Mode::Fast);
     // The fixtures exercise what is compared.
     for part in ["items", "fts", "hits", "langs", "stories", "story_keys"] {
         assert!(

@@ -395,6 +395,18 @@ impl Store {
         incoming: &IncomingFeed,
         record: &FetchRecord,
     ) -> Result<ApplyStats, StoreError> {
+        self.apply_feed_prepared(id, incoming, None, record)
+    }
+
+    /// [`Store::apply_feed`] with the items' text analysed ahead
+    /// ([`prepare_items`] of `incoming`, on a parse worker): stores the same.
+    pub(crate) fn apply_feed_prepared(
+        &mut self,
+        id: FeedId,
+        incoming: &IncomingFeed,
+        prepared: Option<Vec<topics::Prepared>>,
+        record: &FetchRecord,
+    ) -> Result<ApplyStats, StoreError> {
         let now = record.fetched_at;
         let tx = self.conn.transaction()?;
         tx.execute(
@@ -417,7 +429,8 @@ impl Store {
                 record.new_url,
             ],
         )?;
-        let (stats, fresh, _) = write_items(&tx, &mut self.stories, id, &incoming.items, now)?;
+        let (stats, fresh, _) =
+            write_items(&tx, &mut self.stories, id, &incoming.items, prepared, now)?;
         tx.commit()?;
         self.fresh_hits.extend(fresh);
         Ok(stats)
@@ -688,6 +701,7 @@ pub(crate) fn write_items(
     story_state: &mut stories::StoryState,
     id: FeedId,
     items: &[IncomingItem],
+    prepared: Option<Vec<topics::Prepared>>,
     now: Timestamp,
 ) -> Result<
     (
@@ -722,7 +736,12 @@ pub(crate) fn write_items(
         )?;
         let topic_list = topics::compiled_topics(tx)?;
         let mut pending = topics::Pending::default();
+        // Analyses made ahead, one per item in order (none if they do not pair up).
+        let mut prepared = prepared
+            .filter(|p| p.len() == items.len())
+            .map(Vec::into_iter);
         for item in items {
+            let pre = prepared.as_mut().and_then(Iterator::next);
             let hash = item_hash(item);
             let (published, known) = match item.published {
                 // A date more than a day ahead is a typo or a scheduled post.
@@ -733,7 +752,10 @@ pub(crate) fn write_items(
             let existing: Option<(ItemId, Vec<u8>)> = find
                 .query_row(params![id, item.identity], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
-            let body = index_text(item);
+            let (body, pre) = match pre {
+                Some(p) => (p.body, Some((p.doc, p.detected, p.queued))),
+                None => (index_text(item), None),
+            };
             let text = |rowid: ItemId, replace: bool| topics::ItemText {
                 id: rowid,
                 feed: id,
@@ -777,7 +799,7 @@ pub(crate) fn write_items(
                     stats.new_items += 1;
                 }
                 None => {
-                    let new = topics::analyse_new(&text(ItemId(0), false), &topic_list);
+                    let new = topics::analyse_new(&text(ItemId(0), false), &topic_list, pre);
                     insert.execute(params![
                         id,
                         item.identity,
@@ -886,6 +908,32 @@ fn item_hash(i: &IncomingItem) -> Vec<u8> {
     }
     h.update(i.published.unwrap_or(i64::MIN).to_le_bytes());
     h.finalize().to_vec()
+}
+
+/// Analyses the items of a parsed document ahead of [`Store::apply_feed_prepared`]
+/// (pure work, for a parse worker): each one's index text, tokens and, when
+/// the document declares no usable language, its detected language.
+pub(crate) fn prepare_items(feed: &IncomingFeed) -> Vec<topics::Prepared> {
+    let declared = feed
+        .language
+        .as_deref()
+        .and_then(crate::lang::from_declared)
+        .is_some();
+    feed.items
+        .iter()
+        .map(|item| {
+            let body = index_text(item);
+            let doc = crate::topics::text::Analyzed::new(&item.title, &body);
+            let detected = (!declared).then(|| crate::lang::detect_item(&item.title, &body));
+            let queued = topics::queued(&doc);
+            topics::Prepared {
+                body,
+                doc,
+                detected,
+                queued,
+            }
+        })
+        .collect()
 }
 
 /// Plain text for the full-text index: content, else summary, without markup.

@@ -411,7 +411,7 @@ impl Store {
                     ..r.item.clone()
                 })
                 .collect();
-            let (st, fresh, ids) = write_items(&tx, &mut self.stories, feed, &incoming, now)?;
+            let (st, fresh, ids) = write_items(&tx, &mut self.stories, feed, &incoming, None, now)?;
             stats.stored.new_items += st.new_items;
             stats.stored.updated_items += st.updated_items;
             fresh_all.extend(fresh);

@@ -174,12 +174,59 @@ pub(crate) struct NewItem {
     /// A hide topic matched: insert it hidden and read.
     pub hidden: bool,
     matched: Vec<TopicId>,
+    /// [`Queued`] made ahead, if it was.
+    queued: Option<Queued>,
+}
+
+/// An item's text analysed before the store's transaction, on a parse
+/// worker in parallel with fetching (`store::prepare_items`): the part of
+/// [`analyse_new`] that needs only the item. The declared language is
+/// settled in the store, from the feed's row, exactly as `lang::of` would.
+pub(crate) struct Prepared {
+    /// `store::index_text` of the item.
+    pub(crate) body: String,
+    /// `Analyzed::new(title, body)`.
+    pub(crate) doc: Analyzed,
+    /// `lang::detect_item(title, body)`, when the document declared no
+    /// usable language (else `None`: not needed, or not known here).
+    pub(crate) detected: Option<Option<String>>,
+    /// What [`queue_new`] makes from `doc`: story features and the title's
+    /// and body's full-text forms.
+    pub(crate) queued: Queued,
+}
+
+/// Story features, and the title's and body's full-text forms, of an
+/// analysed item.
+pub(crate) type Queued = (crate::stories::Features, String, String);
+
+/// [`Queued`] of `doc`.
+pub(crate) fn queued(doc: &Analyzed) -> Queued {
+    (
+        crate::stories::features(&doc.title, &doc.body),
+        text::index_form(&doc.title),
+        text::index_form(&doc.body),
+    )
 }
 
 /// Analyses a new item's text once: tokens, language, topic matches.
-pub(crate) fn analyse_new(item: &ItemText<'_>, topics: &[Compiled]) -> NewItem {
-    let doc = Analyzed::new(item.title, item.body);
-    let lang = crate::lang::of(item.declared_lang, item.title, item.body);
+/// `pre`: its tokens and detected language made ahead ([`Prepared`]).
+pub(crate) fn analyse_new(
+    item: &ItemText<'_>,
+    topics: &[Compiled],
+    pre: Option<(Analyzed, Option<Option<String>>, Queued)>,
+) -> NewItem {
+    let (doc, detected, queued) = match pre {
+        Some((doc, detected, queued)) => (doc, detected, Some(queued)),
+        None => (Analyzed::new(item.title, item.body), None, None),
+    };
+    // `lang::of`, with the detection perhaps done ahead.
+    let lang = match item.declared_lang.and_then(crate::lang::from_declared) {
+        Some(l) => Some(l),
+        None => match detected {
+            Some(d) => d,
+            None => crate::lang::detect_item(item.title, item.body),
+        },
+    };
     let origin = Origin {
         feed: item.feed,
         folder: item.folder,
@@ -198,6 +245,7 @@ pub(crate) fn analyse_new(item: &ItemText<'_>, topics: &[Compiled]) -> NewItem {
         lang,
         hidden,
         matched,
+        queued,
     }
 }
 
@@ -218,19 +266,16 @@ pub(crate) fn queue_new(
         lang,
         hidden,
         matched,
+        queued: ahead,
     } = new;
+    let (features, fts_title, fts_body) = ahead.unwrap_or_else(|| queued(&doc));
     pending.stories.push(super::stories::StoryInput {
         item: id,
         feed: item.feed.0,
         at: item.at,
-        features: crate::stories::features(&doc.title, &doc.body),
+        features,
     });
-    pending.fts.push((
-        id,
-        false,
-        text::index_form(&doc.title),
-        text::index_form(&doc.body),
-    ));
+    pending.fts.push((id, false, fts_title, fts_body));
     if let Some(l) = lang {
         let c = pending.langs.entry(l).or_default();
         c.0 += 1;
