@@ -346,6 +346,17 @@ fn fmt_offset(minutes: i32) -> String {
     format!("{sign}{:02}{:02}", m / 60, m % 60)
 }
 
+/// A span of seconds in words: "45 s", "12 min", "3 h", "2 days" (the
+/// command line's ages and the window's sync state).
+pub fn span(secs: i64) -> String {
+    match secs {
+        s if s < 90 => format!("{s} s"),
+        s if s < 90 * 60 => format!("{} min", s / 60),
+        s if s < 36 * 3600 => format!("{} h", s / 3600),
+        s => format!("{} days", s / 86_400),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -470,7 +470,7 @@ fn run(
                             username,
                             message,
                         });
-                        refresh_sync_state(poller.store(), &mut sync_state);
+                        let _ = refresh_sync_state(poller.store(), &mut sync_state);
                         cx.send(Event::SyncStatus(sync_state.clone()));
                         // Its first sync, now.
                         next_sync = 0;
@@ -496,7 +496,7 @@ fn run(
                     ),
                     Err(e) => cx.send(Event::Failed(e.to_string())),
                 }
-                refresh_sync_state(poller.store(), &mut sync_state);
+                let _ = refresh_sync_state(poller.store(), &mut sync_state);
                 cx.send(Event::SyncStatus(sync_state.clone()));
             }
             Some(Command::PollNow) | None => {
@@ -588,9 +588,12 @@ fn add_account(
 }
 
 /// Makes `state` follow the stored accounts, keeping what is known of
-/// the ones already there.
-fn refresh_sync_state(store: &Store, state: &mut Vec<AccountStatus>) {
-    let Ok(list) = store.accounts() else { return };
+/// the ones already there; returns the accounts read.
+fn refresh_sync_state(
+    store: &Store,
+    state: &mut Vec<AccountStatus>,
+) -> Result<Vec<crate::store::sync::Account>, crate::error::StoreError> {
+    let list = store.accounts()?;
     let old = std::mem::take(state);
     *state = list
         .iter()
@@ -601,6 +604,7 @@ fn refresh_sync_state(store: &Store, state: &mut Vec<AccountStatus>) {
                 .unwrap_or_else(|| AccountStatus::of(a))
         })
         .collect();
+    Ok(list)
 }
 
 /// Syncs every account in turn, reporting each one's state.
@@ -612,8 +616,7 @@ fn sync_all(
     opts: &SyncOptions,
     state: &mut Vec<AccountStatus>,
 ) {
-    refresh_sync_state(poller.store(), state);
-    let list = match poller.store().accounts() {
+    let list = match refresh_sync_state(poller.store(), state) {
         Ok(l) => l,
         Err(e) => {
             cx.send(Event::Failed(format!("cannot read the sync accounts: {e}")));

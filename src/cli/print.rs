@@ -72,15 +72,9 @@ pub fn warn(s: impl Display) {
     let _ = writeln!(std::io::stderr().lock(), "{s}");
 }
 
-/// A span of seconds in words: "45 s", "12 min", "3 h", "2 days".
-pub fn span(secs: i64) -> String {
-    match secs {
-        s if s < 90 => format!("{s} s"),
-        s if s < 90 * 60 => format!("{} min", s / 60),
-        s if s < 36 * 3600 => format!("{} h", s / 3600),
-        s => format!("{} days", s / 86_400),
-    }
-}
+/// A span of seconds in words (the core's, shared with the window's sync
+/// state).
+pub use khabar::dates::span;
 
 /// "12 min ago".
 pub fn ago(now: i64, t: i64) -> String {

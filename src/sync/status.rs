@@ -171,14 +171,11 @@ pub fn summary(accounts: &[AccountStatus], now: Timestamp) -> Option<(String, bo
     })
 }
 
-/// "just now", "3 min ago", "2 h ago", "4 days ago".
+/// "just now", then [`crate::dates::span`] ago: "3 min ago", "2 h ago".
 pub fn ago(now: Timestamp, t: Timestamp) -> String {
     match (now - t).max(0) {
         s if s < 60 => "just now".into(),
-        s if s < 3600 => format!("{} min ago", s / 60),
-        s if s < 86_400 => format!("{} h ago", s / 3600),
-        s if s < 2 * 86_400 => "1 day ago".into(),
-        s => format!("{} days ago", s / 86_400),
+        s => format!("{} ago", crate::dates::span(s)),
     }
 }
 

@@ -42,9 +42,17 @@ pub struct Accounts {
 }
 
 impl Accounts {
+    /// Whether (url, user) is the account sent to the service and not
+    /// answered yet.
+    fn is_pending(&self, url: &str, username: &str) -> bool {
+        self.pending
+            .as_ref()
+            .is_some_and(|(u, n)| u == url && n == username)
+    }
+
     /// The service added an account: the form empties if it was this one.
     pub fn added(&mut self, url: &str, username: &str) {
-        if self.pending.as_ref().map(|(u, n)| (u.as_str(), n.as_str())) == Some((url, username)) {
+        if self.is_pending(url, username) {
             self.pending = None;
             self.refused = None;
             self.url.clear();
@@ -55,7 +63,7 @@ impl Accounts {
 
     /// The service refused an account: the form keeps what was typed.
     pub fn refused(&mut self, url: &str, username: &str, reason: String, detail: String) {
-        if self.pending.as_ref().map(|(u, n)| (u.as_str(), n.as_str())) == Some((url, username)) {
+        if self.is_pending(url, username) {
             self.pending = None;
         }
         self.refused = Some((reason, detail));
