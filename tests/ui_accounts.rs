@@ -112,13 +112,20 @@ fn adding_refusing_and_removing_an_account_in_the_window() {
     run_until(&mut h, "the synced feeds", |a| a.feeds.len() == 2);
 
     // Sync now, then remove (with a confirmation).
+    // Steps, not `run`: the grid re-measures its columns over several
+    // frames when a cell changes ("Syncing…", "Remove for good"), which can
+    // take `run` past its settling limit.
     h.get_by_label("Sync now").click();
-    h.run();
+    h.run_steps(2);
+    run_until(&mut h, "the sync to end", |a| {
+        !a.accounts.list.iter().any(|s| s.running)
+    });
+    h.run_steps(8);
     h.get_by_label("Remove").click();
-    h.run();
+    h.run_steps(8);
     h.get_by_label("Remove for good").click();
     run_until(&mut h, "the removal", |a| a.accounts.list.is_empty());
-    h.run();
+    h.run_steps(2);
     h.get_by_label("No accounts yet.");
     assert!(h.query_by_label_contains("Synced just now with").is_none());
     // Its feeds stay.
