@@ -345,7 +345,14 @@ impl Digest {
         let mut b = EpubBuilder::new(ZipLibrary::new().map_err(err)?).map_err(err)?;
         b.epub_version(EpubVersion::V30);
         b.set_title(self.title());
-        b.add_author("Khabar");
+        // Not `add_author`: epub-builder 0.8.3's EPUB 3 template numbers the
+        // `dc:language` and `dc:creator` ids from 0 alike ("epub-creator-0"
+        // twice), which epubcheck rejects. The creator goes in a `meta`
+        // of its own instead (EPUB 3 takes any DCMI term there).
+        b.add_metadata_opf(Box::new(epub_builder::MetadataOpfV3::new(
+            "dcterms:creator".into(),
+            "Khabar".into(),
+        )));
         b.set_generator("Khabar");
         b.add_language("en");
         b.stylesheet(CSS.as_bytes()).map_err(err)?;
