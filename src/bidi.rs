@@ -93,6 +93,11 @@ pub fn layout(
     if text.is_empty() {
         return Paragraph::default();
     }
+    // Overrides and isolates would reorder the text (rules X1-X10): each
+    // becomes an invisible word joiner of the same length, so the caller's
+    // byte ranges still hold and the text shows in its own order.
+    let shown = neutralise_in_place(text);
+    let text: &str = &shown;
     let info = ParagraphBidiInfo::new(text, None);
     let rtl = info.paragraph_level.is_rtl();
     let style_at = |pos: usize| style_at(styles, pos);
@@ -273,6 +278,31 @@ pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(text.chars().filter(|c| !is_direction_control(*c)).collect())
 }
 
+/// What stands in for a control in [`neutralise_in_place`]: WORD JOINER,
+/// boundary-neutral (class BN, no effect on ordering), zero width, and,
+/// like every control it replaces, three bytes of UTF-8.
+pub const CONTROL_STAND_IN: char = '\u{2060}';
+
+/// [`neutralise`] that keeps every byte position: each control becomes
+/// [`CONTROL_STAND_IN`], so byte ranges into `text` (styles, links) still
+/// hold in the result. For layout; borrows when there is no control.
+pub fn neutralise_in_place(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_direction_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if is_direction_control(c) {
+                    CONTROL_STAND_IN
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
+}
+
 /// [`neutralise`] on bytes that may not be UTF-8 (the command line's output):
 /// the controls' UTF-8 sequences are removed, every other byte is kept.
 pub fn neutralise_bytes(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
@@ -333,6 +363,46 @@ mod tests {
             neutralise_bytes(b"plain"),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn in_place_neutralising_keeps_byte_positions() {
+        let text = "a\u{202E}bc\u{2066}d";
+        let out = neutralise_in_place(text);
+        assert_eq!(out.len(), text.len());
+        assert_eq!(out, "a\u{2060}bc\u{2060}d");
+        for (c, _) in text.char_indices() {
+            assert!(out.is_char_boundary(c));
+        }
+        assert!(matches!(
+            neutralise_in_place("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
+
+    #[test]
+    fn an_override_in_right_to_left_text_does_not_reorder_the_line() {
+        // "ایران" then an override and a Latin host: with U+202E applied,
+        // "bank.example" would show reversed ("elpmaxe.knab").
+        let plain = "ایران \u{2060}bank.example";
+        let spoof = "ایران \u{202E}bank.example";
+        let (_, want) = lines(plain, 1000.0);
+        let p = layout(spoof, &[(0..spoof.len(), 0)], 1000.0, &mut unit);
+        let got: Vec<String> = p
+            .lines
+            .iter()
+            .map(|l| visual_string(&neutralise_in_place(spoof), l))
+            .collect();
+        assert_eq!(got, want);
+        assert!(got[0].contains("bank.example"), "{got:?}");
+        // Isolates neither: "\u{2067}" would make the host a right-to-left run.
+        let iso = "ایران \u{2067}bank.example\u{2069} خبر";
+        let p = layout(iso, &[(0..iso.len(), 0)], 1000.0, &mut unit);
+        let shown = neutralise_in_place(iso);
+        assert!(visual_string(&shown, &p.lines[0]).contains("bank.example"));
+        // Without neutralising, unicode-bidi does apply the override.
+        let info = ParagraphBidiInfo::new(spoof, None);
+        assert!(info.reorder_line(0..spoof.len()).contains("elpmaxe.knab"));
     }
 
     /// Every character one unit wide.

@@ -56,6 +56,7 @@ pub mod icons;
 pub mod images;
 pub mod instance;
 pub mod lang;
+pub mod linkhost;
 pub mod model;
 pub mod notify;
 pub mod opml;

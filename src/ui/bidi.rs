@@ -13,7 +13,10 @@
 //! - The accessible label and "Copy paragraph" give the logical text.
 //!
 //! Paragraphs with no right-to-left character keep egui's own layout
-//! (which also lets the reader select text).
+//! (which also lets the reader select text; egui never applies direction
+//! controls). Here the embedding, override and isolate controls are
+//! neutralised before layout ([`crate::bidi::neutralise_in_place`]), so
+//! U+202E and the isolates cannot reorder a title or a link.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -201,6 +204,12 @@ pub fn lay_out(
     max_lines: usize,
 ) -> Arc<Laid> {
     use std::hash::{Hash, Hasher};
+    // Embedding, override and isolate controls stand in as invisible word
+    // joiners of the same length: the text shows in its own order (one
+    // title cannot pass itself off as another) and the spans' byte ranges
+    // still hold. The accessible label and the copy keep the stored text.
+    let shown = bidi::neutralise_in_place(text);
+    let text: &str = &shown;
     let mut h = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut h);
     for s in spans {

@@ -2,7 +2,9 @@
 //! characters a line, generous spacing), or the feed's own text.
 //!
 //! Paragraphs are one galley each (text, emphasis and links as sections);
-//! a click on a link section opens it in the system browser.
+//! a click on a link section opens it in the system browser. A link whose
+//! text names another host than its target is followed by the real host
+//! ("bank.example (goes to evil.example)", [`crate::linkhost`]).
 
 use egui::text::{LayoutJob, TextFormat};
 use egui::{Color32, FontId, RichText, Sense, Ui};
@@ -132,7 +134,19 @@ pub fn paragraph(
             }
             Inline::Break => "\n",
         };
+        let plain = TextFormat {
+            color: ui.visuals().weak_text_color(),
+            underline: egui::Stroke::NONE,
+            ..fmt.clone()
+        };
         append_highlighted(&mut job, text, fmt, hl, hl_bg);
+        // A link whose text names another host than its target shows the
+        // real one after it, outside the link.
+        if let Inline::Link { text, href } = r
+            && let Some(host) = crate::linkhost::real_host(text, href)
+        {
+            job.append(&format!(" (goes to {host})"), 0.0, plain);
+        }
     }
     if super::bidi::needs_bidi(&job.text) {
         let spans = super::bidi::spans_of(&job, &links);
