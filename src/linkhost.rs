@@ -32,30 +32,7 @@ pub fn real_host(text: &str, href: &str) -> Option<String> {
 pub fn named_hosts(text: &str) -> Vec<String> {
     let text = crate::bidi::neutralise(text);
     let mut out = Vec::new();
-    let separators = |c: char| {
-        c.is_whitespace()
-            || matches!(
-                c,
-                '(' | ')'
-                    | '<'
-                    | '>'
-                    | '['
-                    | ']'
-                    | '{'
-                    | '}'
-                    | '"'
-                    | '\''
-                    | ','
-                    | ';'
-                    | '«'
-                    | '»'
-                    | '“'
-                    | '”'
-                    | '‘'
-                    | '’'
-                    | '|'
-            )
-    };
+    let separators = |c: char| c.is_whitespace() || "()<>[]{}\"',;«»“”‘’|".contains(c);
     for word in text.split(separators).filter(|w| !w.is_empty()) {
         if let Some(host) = host_of_word(word)
             && !out.contains(&host)

@@ -204,12 +204,6 @@ pub fn lay_out(
     max_lines: usize,
 ) -> Arc<Laid> {
     use std::hash::{Hash, Hasher};
-    // Embedding, override and isolate controls stand in as invisible word
-    // joiners of the same length: the text shows in its own order (one
-    // title cannot pass itself off as another) and the spans' byte ranges
-    // still hold. The accessible label and the copy keep the stored text.
-    let shown = bidi::neutralise_in_place(text);
-    let text: &str = &shown;
     let mut h = std::collections::hash_map::DefaultHasher::new();
     text.hash(&mut h);
     for s in spans {
@@ -251,6 +245,13 @@ fn lay_out_uncached(
     min_line: f32,
     max_lines: usize,
 ) -> Laid {
+    // Embedding, override and isolate controls stand in as invisible word
+    // joiners of the same length: the text shows in its own order (one
+    // title cannot pass itself off as another) and the spans' byte ranges
+    // still hold. The accessible label and the copy keep the stored text.
+    // Done here, on a cache miss, not on every frame's lookup.
+    let shown = bidi::neutralise_in_place(text);
+    let text: &str = &shown;
     let painter = ui.painter();
     // (text, span, rtl) -> placed galleys (x offset inside the piece) and width.
     let mut cache: HashMap<(String, usize, bool), Measured> = HashMap::new();

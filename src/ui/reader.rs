@@ -115,6 +115,7 @@ pub fn paragraph(
             italics: italic_all,
             ..Default::default()
         };
+        let mut tag = None;
         let text = match r {
             Inline::Text { text } => text.as_str(),
             Inline::Emphasis { text, strong } => {
@@ -126,6 +127,15 @@ pub fn paragraph(
                 text.as_str()
             }
             Inline::Link { text, href } => {
+                // A link whose text names another host than its target
+                // shows the real one after it, outside the link.
+                tag = crate::linkhost::real_host(text, href).map(|host| {
+                    let muted = TextFormat {
+                        color: ui.visuals().weak_text_color(),
+                        ..fmt.clone()
+                    };
+                    (format!(" (goes to {host})"), muted)
+                });
                 fmt.color = link_color;
                 fmt.underline = egui::Stroke::new(1.0, link_color);
                 let start = job.text.len();
@@ -134,18 +144,9 @@ pub fn paragraph(
             }
             Inline::Break => "\n",
         };
-        let plain = TextFormat {
-            color: ui.visuals().weak_text_color(),
-            underline: egui::Stroke::NONE,
-            ..fmt.clone()
-        };
         append_highlighted(&mut job, text, fmt, hl, hl_bg);
-        // A link whose text names another host than its target shows the
-        // real one after it, outside the link.
-        if let Inline::Link { text, href } = r
-            && let Some(host) = crate::linkhost::real_host(text, href)
-        {
-            job.append(&format!(" (goes to {host})"), 0.0, plain);
+        if let Some((tag, muted)) = tag {
+            job.append(&tag, 0.0, muted);
         }
     }
     if super::bidi::needs_bidi(&job.text) {
